@@ -1,0 +1,14 @@
+/** 0.124 → "12.40%" */
+export function percent(value: number): string {
+  return `${(value * 100).toFixed(2)}%`;
+}
+
+/** 1234567.891 → "1,234,567.89" */
+export function amount(value: number): string {
+  return value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+}
+
+/** Plain number with up to 4 decimals, for betas, days and the like. */
+export function decimal(value: number): string {
+  return value.toLocaleString('en-US', { maximumFractionDigits: 4, useGrouping: false });
+}

@@ -1,0 +1,228 @@
+import { ServiceError, pointer } from '../errors.js';
+import type { InstrumentAttributes, Position, Trade, ValidationRequest } from '../schemas/validation.js';
+
+/** Categorical attributes a group limit can group by. */
+export const GROUP_ATTRIBUTES = ['sector', 'industry', 'country', 'currency', 'asset_class', 'issuer', 'rating'] as const;
+export type GroupAttribute = (typeof GROUP_ATTRIBUTES)[number];
+export type NumericAttribute = 'beta' | 'adv' | 'shares_outstanding' | 'lot_size';
+export type FlagAttribute = 'is_government' | 'is_fund';
+
+/** Group codes for one attribute: codes[i] indexes labels; -1 means the attribute is missing. */
+export interface GroupColumn {
+  readonly codes: Int32Array;
+  readonly labels: string[];
+}
+
+/**
+ * The portfolio as columns, built once per request: one slot per symbol held or traded.
+ * Rules read only these arrays; attribute columns are built on first use and cached.
+ */
+export class PortfolioColumns {
+  readonly n: number;
+  readonly symbols: string[];
+  readonly index: Map<string, number>;
+  /** Valuation price per symbol. */
+  readonly mark: Float64Array;
+  readonly preQty: Float64Array;
+  readonly postQty: Float64Array;
+  /** Signed net traded quantity (+buy, −sell). */
+  readonly tradeQty: Float64Array;
+  readonly preWeight: Float64Array;
+  readonly postWeight: Float64Array;
+  readonly preCash: number;
+  readonly postCash: number;
+  readonly preNav: number;
+  readonly postNav: number;
+
+  private readonly sources: Array<Array<InstrumentAttributes | undefined>>;
+  private readonly groupCache = new Map<string, GroupColumn>();
+  private readonly numericCache = new Map<string, Float64Array>();
+  private readonly flagCache = new Map<string, Uint8Array>();
+
+  constructor(init: {
+    symbols: string[];
+    index: Map<string, number>;
+    mark: Float64Array;
+    preQty: Float64Array;
+    postQty: Float64Array;
+    tradeQty: Float64Array;
+    preCash: number;
+    postCash: number;
+    sources: Array<Array<InstrumentAttributes | undefined>>;
+  }) {
+    this.n = init.symbols.length;
+    this.symbols = init.symbols;
+    this.index = init.index;
+    this.mark = init.mark;
+    this.preQty = init.preQty;
+    this.postQty = init.postQty;
+    this.tradeQty = init.tradeQty;
+    this.preCash = init.preCash;
+    this.postCash = init.postCash;
+    this.sources = init.sources;
+    const n = this.n;
+    let preInvested = 0;
+    let postInvested = 0;
+    for (let i = 0; i < n; i++) {
+      preInvested += init.preQty[i] * init.mark[i];
+      postInvested += init.postQty[i] * init.mark[i];
+    }
+    this.preNav = init.preCash + preInvested;
+    this.postNav = init.postCash + postInvested;
+    this.preWeight = new Float64Array(n);
+    this.postWeight = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      this.preWeight[i] = (init.preQty[i] * init.mark[i]) / this.preNav;
+      this.postWeight[i] = (init.postQty[i] * init.mark[i]) / this.postNav;
+    }
+  }
+
+  /** First value of an attribute across position → instruments[symbol] → trade. */
+  attribute<K extends keyof InstrumentAttributes>(i: number, key: K): InstrumentAttributes[K] | undefined {
+    for (const source of this.sources[i]) {
+      const value = source?.[key];
+      if (value !== undefined) return value;
+    }
+    return undefined;
+  }
+
+  group(attribute: GroupAttribute): GroupColumn {
+    let column = this.groupCache.get(attribute);
+    if (!column) {
+      const codes = new Int32Array(this.n);
+      const labels: string[] = [];
+      const codeOf = new Map<string, number>();
+      for (let i = 0; i < this.n; i++) {
+        const value = this.attribute(i, attribute);
+        if (value === undefined) {
+          codes[i] = -1;
+          continue;
+        }
+        let code = codeOf.get(value);
+        if (code === undefined) {
+          code = labels.length;
+          labels.push(value);
+          codeOf.set(value, code);
+        }
+        codes[i] = code;
+      }
+      column = { codes, labels };
+      this.groupCache.set(attribute, column);
+    }
+    return column;
+  }
+
+  /** A numeric attribute per symbol; NaN where it is missing. */
+  numeric(attribute: NumericAttribute): Float64Array {
+    let column = this.numericCache.get(attribute);
+    if (!column) {
+      column = new Float64Array(this.n);
+      for (let i = 0; i < this.n; i++) column[i] = this.attribute(i, attribute) ?? Number.NaN;
+      this.numericCache.set(attribute, column);
+    }
+    return column;
+  }
+
+  /** A boolean attribute per symbol (1 = true; missing = false). */
+  flag(attribute: FlagAttribute): Uint8Array {
+    let column = this.flagCache.get(attribute);
+    if (!column) {
+      column = new Uint8Array(this.n);
+      for (let i = 0; i < this.n; i++) column[i] = this.attribute(i, attribute) === true ? 1 : 0;
+      this.flagCache.set(attribute, column);
+    }
+    return column;
+  }
+}
+
+/**
+ * Turns a schema-valid request into columns, applying the contract's semantic rules
+ * (section 2): marks, settlement prices, post-trade quantities and cash, positive NAV.
+ * Impossible requests raise 422 errors naming the offending field.
+ */
+export function buildPortfolio(request: ValidationRequest): PortfolioColumns {
+  const { decision, portfolio_state: state } = request;
+  if (decision.portfolio_id && state.portfolio_id && decision.portfolio_id !== state.portfolio_id) {
+    throw new ServiceError(
+      'PES_PORTFOLIO_MISMATCH',
+      `decision.portfolio_id "${decision.portfolio_id}" differs from portfolio_state.portfolio_id "${state.portfolio_id}"`,
+      [{ path: pointer('decision', 'portfolio_id'), message: 'must equal /portfolio_state/portfolio_id' }],
+    );
+  }
+  const instruments = state.instruments ?? {};
+  const symbols: string[] = [];
+  const index = new Map<string, number>();
+  const positions: Array<Position | undefined> = [];
+  const firstTrade: Array<Trade | undefined> = [];
+
+  state.positions.forEach((position, p) => {
+    if (index.has(position.symbol)) {
+      throw new ServiceError('PES_DUPLICATE_POSITION', `Symbol ${position.symbol} appears in more than one position`, [
+        { path: pointer('portfolio_state', 'positions', p, 'symbol'), message: `duplicate symbol ${position.symbol}` },
+      ]);
+    }
+    index.set(position.symbol, symbols.length);
+    symbols.push(position.symbol);
+    positions.push(position);
+    firstTrade.push(undefined);
+  });
+  for (const trade of decision.trades) {
+    let i = index.get(trade.symbol);
+    if (i === undefined) {
+      i = symbols.length;
+      index.set(trade.symbol, i);
+      symbols.push(trade.symbol);
+      positions.push(undefined);
+      firstTrade.push(trade);
+    } else if (firstTrade[i] === undefined) {
+      firstTrade[i] = trade;
+    }
+  }
+
+  const n = symbols.length;
+  const mark = new Float64Array(n);
+  const preQty = new Float64Array(n);
+  const sources: Array<Array<InstrumentAttributes | undefined>> = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const position = positions[i];
+    const instrument = Object.hasOwn(instruments, symbols[i]) ? instruments[symbols[i]] : undefined;
+    const trade = firstTrade[i];
+    sources[i] = [position, instrument, trade];
+    const price = position?.price ?? instrument?.price ?? trade?.price;
+    if (price === undefined) {
+      const path = position
+        ? pointer('portfolio_state', 'positions', state.positions.indexOf(position), 'price')
+        : pointer('decision', 'trades', decision.trades.indexOf(trade!), 'price');
+      throw new ServiceError('PES_MISSING_PRICE', `No price for ${symbols[i]} on its position, in instruments or on a trade`, [
+        { path, message: `no price for ${symbols[i]}` },
+      ]);
+    }
+    mark[i] = price;
+    preQty[i] = position?.quantity ?? 0;
+  }
+
+  const tradeQty = new Float64Array(n);
+  let cashMove = 0;
+  for (const trade of decision.trades) {
+    const i = index.get(trade.symbol)!;
+    const signed = trade.side === 'BUY' ? trade.quantity : -trade.quantity;
+    tradeQty[i] += signed;
+    cashMove -= signed * (trade.price ?? mark[i]);
+  }
+  const postQty = new Float64Array(n);
+  for (let i = 0; i < n; i++) postQty[i] = preQty[i] + tradeQty[i];
+
+  const portfolio = new PortfolioColumns({
+    symbols, index, mark, preQty, postQty, tradeQty, sources,
+    preCash: state.cash,
+    postCash: state.cash + cashMove,
+  });
+  if (!(portfolio.preNav > 0) || !(portfolio.postNav > 0)) {
+    const which = portfolio.preNav > 0 ? 'post-trade' : 'pre-trade';
+    const nav = portfolio.preNav > 0 ? portfolio.postNav : portfolio.preNav;
+    throw new ServiceError('PES_NON_POSITIVE_NAV', `The ${which} NAV is ${nav}; it must be positive`, [
+      { path: pointer('portfolio_state', 'cash'), message: `${which} NAV = cash + Σ quantity × mark = ${nav}` },
+    ]);
+  }
+  return portfolio;
+}

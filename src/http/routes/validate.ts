@@ -1,0 +1,57 @@
+import type { FastifyInstance } from 'fastify';
+import { ServiceError } from '../../errors.js';
+import type { PolicyStore } from '../../policies/policy-store.js';
+import type { ValidationPool } from '../../pool/validation-pool.js';
+import { ErrorBody } from '../../schemas/common.js';
+import { ValidationRequest, ValidationResponse } from '../../schemas/validation.js';
+import type { ValidationRepository } from '../../storage/validation-repository.js';
+
+export interface ValidateRouteOptions {
+  readonly pool: ValidationPool;
+  readonly policies: PolicyStore;
+  readonly validations: ValidationRepository;
+  readonly bodyLimit: number;
+}
+
+/**
+ * POST /api/v1/validate. The body reaches a worker as raw bytes (transferred, not cloned); the
+ * worker parses it and checks it against the same TypeBox schema this route documents. The
+ * response is sent only after the validation, its violations and its event are committed.
+ */
+export async function validateRoutes(app: FastifyInstance, options: ValidateRouteOptions): Promise<void> {
+  const { pool, policies, validations } = options;
+  // Encapsulated to this plugin: the JSON body stays bytes here and is parsed off the event loop.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: options.bodyLimit }, (_req, body, done) => done(null, body));
+
+  app.post(
+    '/api/v1/validate',
+    {
+      schema: {
+        summary: 'Check a trading decision against the portfolio policies',
+        body: ValidationRequest,
+        response: { 200: ValidationResponse, '4xx': ErrorBody, '5xx': ErrorBody },
+      },
+      // The worker validates against the same schema; validating here too would parse twice.
+      validatorCompiler: () => () => true,
+    },
+    async (request, reply) => {
+      const policySet = policies.current;
+      const outcome = await pool.validate(request.body as Buffer, policySet);
+      if (!outcome.ok) throw new ServiceError(outcome.code, outcome.message, outcome.details);
+      try {
+        await validations.record({
+          response: outcome.response,
+          portfolioId: outcome.decision.portfolio_id,
+          decisionJson: outcome.decision.decision_json,
+          policySetVersion: policySet.version,
+        });
+      } catch (error) {
+        // Fail closed: an approval that is not recorded is not given.
+        throw new ServiceError('PES_STORE_UNAVAILABLE', undefined, undefined, { cause: error });
+      }
+      reply.header('x-pes-worker', String(outcome.threadId));
+      return outcome.response;
+    },
+  );
+}
