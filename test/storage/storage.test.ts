@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate } from '../../src/storage/migrate.js';
+import { PolicyRepository } from '../../src/storage/policy-repository.js';
+import { ValidationRepository } from '../../src/storage/validation-repository.js';
+import type { Database } from '../../src/storage/database.js';
+import type { ValidationResponse } from '../../src/schemas/validation.js';
+import { DATABASE_KINDS, openTestDatabase } from '../support/databases.js';
+
+const response: ValidationResponse = {
+  decision_id: 'd-1',
+  is_compliant: false,
+  violations: [
+    {
+      policy_name: 'position_limits', violation_type: 'MAX_WEIGHT_EXCEEDED', severity: 'HIGH',
+      description: 'AAPL would be 12.40% of NAV; limit 10.00%', subject: 'AAPL', observed: 0.124, limit: 0.1,
+      pre_trade: 0.08, enforcement_level: 'strict',
+    },
+    { policy_name: 'risk_limits', violation_type: 'MISSING_DATA', severity: 'HIGH', description: 'beta is missing', subject: 'beta', enforcement_level: 'advisory' },
+  ],
+  compliance_score: 0.25,
+  recommendations: [],
+  policies_checked: ['position_limits', 'risk_limits'],
+};
+
+// The same storage tests on embedded PGlite and on the real PostgreSQL server.
+describe.each(DATABASE_KINDS)('storage on %s', (kind) => {
+  let db: Database;
+  let dispose: () => Promise<void>;
+  beforeAll(async () => {
+    ({ db, dispose } = await openTestDatabase(kind));
+  });
+  afterAll(() => dispose());
+
+  it('creates the seed tables with the seed columns and defaults', async () => {
+    const columns = await db.query<{ table_name: string; column_name: string; column_default: string | null; is_nullable: string }>(
+      `SELECT table_name, column_name, column_default, is_nullable FROM information_schema.columns
+       WHERE table_name IN ('portfolio_policies', 'policy_violations') ORDER BY table_name, ordinal_position`,
+    );
+    const of = (table: string, column: string) => columns.find((c) => c.table_name === table && c.column_name === column);
+    expect(of('portfolio_policies', 'id')?.column_default).toBe('gen_random_uuid()');
+    expect(of('portfolio_policies', 'enforcement_level')?.column_default).toContain("'strict'");
+    expect(of('portfolio_policies', 'enabled')?.column_default).toBe('true');
+    expect(of('portfolio_policies', 'created_at')?.column_default).toBe('now()');
+    expect(of('portfolio_policies', 'policy_rules')?.is_nullable).toBe('NO');
+    expect(of('policy_violations', 'resolved')?.column_default).toBe('false');
+    expect(of('policy_violations', 'decision_id')?.is_nullable).toBe('NO');
+    for (const c of ['id', 'decision_id', 'policy_name', 'violation_type', 'severity', 'description', 'resolved', 'created_at']) {
+      expect(of('policy_violations', c), c).toBeDefined();
+    }
+  });
+
+  it('applies each migration once, however often it runs', async () => {
+    expect(await migrate(db)).toEqual([]);
+    const rows = await db.query<{ n: string }>('SELECT count(*) AS n FROM schema_migrations');
+    expect(Number(rows[0].n)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('seeds the default policies once, and bumps the version on every change', async () => {
+    const policies = new PolicyRepository(db);
+    expect(await policies.seedDefaults()).toBe(true);
+    expect(await policies.seedDefaults()).toBe(false);
+    const seeded = await policies.snapshot();
+    expect(seeded.policies.map((p) => p.policy_name)).toEqual(['position_limits', 'risk_limits', 'sector_limits']);
+    expect(seeded.policies[0]).toEqual({ policy_name: 'position_limits', policy_type: 'POSITION_LIMIT', rules: { max_weight: 0.1 }, enforcement_level: 'strict', enabled: true });
+
+    const v1 = await policies.create({ policy_name: 'tmp', policy_type: 'POSITION_LIMIT', rules: { max_weight: 0.2 }, enforcement_level: 'advisory', enabled: true });
+    expect(v1).toBe(seeded.version + 1);
+    await expect(policies.create({ policy_name: 'tmp', policy_type: 'POSITION_LIMIT', rules: {}, enforcement_level: 'strict', enabled: true })).rejects.toMatchObject({ code: 'PES_POLICY_EXISTS' });
+    const v2 = await policies.replace({ policy_name: 'tmp', policy_type: 'POSITION_LIMIT', rules: { max_weight: 0.3 }, enforcement_level: 'strict', enabled: false });
+    expect(v2).toBe(v1 + 1);
+    expect(await policies.get('tmp')).toEqual({ policy_name: 'tmp', policy_type: 'POSITION_LIMIT', rules: { max_weight: 0.3 }, enforcement_level: 'strict', enabled: false });
+    expect(await policies.remove('tmp')).toBe(v2 + 1);
+    await expect(policies.remove('tmp')).rejects.toMatchObject({ code: 'PES_POLICY_NOT_FOUND' });
+    expect(await policies.version()).toBe(v2 + 1);
+  });
+
+  it('records a validation, its violations and its outbox event in one transaction', async () => {
+    const validations = new ValidationRepository(db, 'policy.validation.completed');
+    const id = await validations.record({ response, portfolioId: 'fund-a', decisionJson: '{"decision_id":"d-1","trades":[]}', policySetVersion: 4 });
+    const [validation] = await db.query<Record<string, unknown>>('SELECT * FROM validations WHERE id = $1', [id]);
+    expect(validation).toMatchObject({ decision_id: 'd-1', portfolio_id: 'fund-a', is_compliant: false, compliance_score: 0.25, policies_checked: ['position_limits', 'risk_limits'] });
+    expect(Number(validation.policy_set_version)).toBe(4);
+
+    const listed = await validations.listViolations({ decision_id: 'd-1' });
+    expect(listed.map((v) => [v.policy_name, v.violation_type, v.subject, v.observed, v.limit, v.pre_trade, v.enforcement_level])).toEqual(
+      expect.arrayContaining([
+        ['position_limits', 'MAX_WEIGHT_EXCEEDED', 'AAPL', 0.124, 0.1, 0.08, 'strict'],
+        ['risk_limits', 'MISSING_DATA', 'beta', null, null, null, 'advisory'],
+      ]),
+    );
+    const [event] = await db.query<{ event_key: string; topic: string; payload: Record<string, unknown>; published_at: unknown }>('SELECT * FROM event_outbox WHERE event_key = $1', ['d-1']);
+    expect(event.topic).toBe('policy.validation.completed');
+    expect(event.published_at).toBeNull();
+    expect(event.payload.policy_validation).toEqual({
+      decision_id: 'd-1', is_compliant: false, compliance_score: 0.25,
+      violations: ['position_limits:MAX_WEIGHT_EXCEEDED', 'risk_limits:MISSING_DATA'], policies_checked: ['position_limits', 'risk_limits'],
+    });
+    expect(event.payload.event_id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('filters and resolves violations, keeping who and when', async () => {
+    const validations = new ValidationRepository(db, 'policy.validation.completed');
+    const [missing] = await validations.listViolations({ decision_id: 'd-1', policy_name: 'risk_limits', resolved: false });
+    expect(missing.violation_type).toBe('MISSING_DATA');
+    const resolved = await validations.resolveViolation(missing.id, 'officer-1');
+    expect(resolved).toMatchObject({ id: missing.id, resolved: true, resolved_by: 'officer-1' });
+    expect(resolved?.resolved_at).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(await validations.listViolations({ decision_id: 'd-1', resolved: false })).toHaveLength(1);
+    expect(await validations.listViolations({ decision_id: 'd-1', resolved: true })).toHaveLength(1);
+    expect(await validations.resolveViolation('00000000-0000-0000-0000-000000000000', 'x')).toBeUndefined();
+  });
+
+  it('rolls a failed transaction back whole', async () => {
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query("INSERT INTO portfolio_policies (policy_name, policy_type, policy_rules) VALUES ('ghost', 'POSITION_LIMIT', '{}')");
+        await tx.query('SELECT no_such_column FROM portfolio_policies');
+      }),
+    ).rejects.toThrow();
+    expect(await db.query("SELECT 1 FROM portfolio_policies WHERE policy_name = 'ghost'")).toEqual([]);
+  });
+});
