@@ -1,5 +1,6 @@
 import { ServiceError, pointer } from '../errors.js';
-import type { InstrumentAttributes, Position, Trade, ValidationRequest } from '../schemas/validation.js';
+import type { InstrumentAttributes, Position, RiskModel, Trade, ValidationRequest } from '../schemas/validation.js';
+import { compileCovariance, type CompiledCovariance } from './risk-model.js';
 
 /** Categorical attributes a group limit can group by. */
 export const GROUP_ATTRIBUTES = ['sector', 'industry', 'country', 'currency', 'asset_class', 'issuer', 'rating'] as const;
@@ -38,6 +39,8 @@ export class PortfolioColumns {
   private readonly groupCache = new Map<string, GroupColumn>();
   private readonly numericCache = new Map<string, Float64Array>();
   private readonly flagCache = new Map<string, Uint8Array>();
+  private readonly riskModel?: RiskModel;
+  private compiledCovariance?: CompiledCovariance;
 
   constructor(init: {
     symbols: string[];
@@ -49,6 +52,7 @@ export class PortfolioColumns {
     preCash: number;
     postCash: number;
     sources: Array<Array<InstrumentAttributes | undefined>>;
+    riskModel?: RiskModel;
   }) {
     this.n = init.symbols.length;
     this.symbols = init.symbols;
@@ -60,6 +64,7 @@ export class PortfolioColumns {
     this.preCash = init.preCash;
     this.postCash = init.postCash;
     this.sources = init.sources;
+    this.riskModel = init.riskModel;
     const n = this.n;
     let preInvested = 0;
     let postInvested = 0;
@@ -121,6 +126,15 @@ export class PortfolioColumns {
       this.numericCache.set(attribute, column);
     }
     return column;
+  }
+
+  /**
+   * The request's covariance, checked and compiled on first use (422 when malformed), keyed to
+   * this portfolio's slots; undefined when the request has no risk_model.
+   */
+  covariance(): CompiledCovariance | undefined {
+    if (!this.compiledCovariance && this.riskModel) this.compiledCovariance = compileCovariance(this.riskModel, this.symbols);
+    return this.compiledCovariance;
   }
 
   /** A boolean attribute per symbol (1 = true; missing = false). */
@@ -214,6 +228,7 @@ export function buildPortfolio(request: ValidationRequest): PortfolioColumns {
 
   const portfolio = new PortfolioColumns({
     symbols, index, mark, preQty, postQty, tradeQty, sources,
+    riskModel: state.risk_model,
     preCash: state.cash,
     postCash: state.cash + cashMove,
   });

@@ -3,6 +3,9 @@ import type { CheckKind } from '../engine/checks.js';
 import { RISK_METRICS } from './risk-metrics.js';
 import { defineRule, rulesObject } from './types.js';
 
+/** Which metric reads each parameter. */
+const METRIC_PARAMETERS = [['confidence', 'var'], ['horizon_days', 'var'], ['participation', 'liquidity_days']] as const;
+
 /** RISK_LIMIT: one portfolio metric m (see risk-metrics.ts) with min ≤ m ≤ max. */
 export const riskLimit = defineRule({
   policyType: 'RISK_LIMIT',
@@ -22,6 +25,10 @@ export const riskLimit = defineRule({
     if (!Object.hasOwn(RISK_METRICS, rules.metric)) {
       issues.push({ path: '/metric', message: `must be one of ${Object.keys(RISK_METRICS).join(', ')}` });
     }
+    // A parameter another metric reads would be silently ignored: name it instead.
+    for (const [parameter, metric] of METRIC_PARAMETERS) {
+      if (rules[parameter] !== undefined && rules.metric !== metric) issues.push({ path: `/${parameter}`, message: `applies to metric ${metric} only` });
+    }
     if (rules.max === undefined && rules.min === undefined) issues.push({ path: '', message: 'needs max or min' });
     if (rules.max !== undefined && rules.min !== undefined && rules.min > rules.max) {
       issues.push({ path: '/min', message: 'must not exceed max' });
@@ -30,8 +37,9 @@ export const riskLimit = defineRule({
   },
   compile(rules) {
     const metric = RISK_METRICS[rules.metric];
-    const maxKind: CheckKind = { ...metric.kind, violationType: 'RISK_MAX_EXCEEDED' };
-    const minKind: CheckKind = { ...metric.kind, violationType: 'RISK_MIN_BREACHED' };
+    const kind = metric.kind(rules);
+    const maxKind: CheckKind = { ...kind, violationType: 'RISK_MAX_EXCEEDED' };
+    const minKind: CheckKind = { ...kind, violationType: 'RISK_MIN_BREACHED' };
     const subject = rules.metric;
     return (portfolio, sink) => {
       const value = metric.compute(portfolio, rules);
