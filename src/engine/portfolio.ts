@@ -167,7 +167,7 @@ export function buildPortfolio(request: ValidationRequest): PortfolioColumns {
   const symbols: string[] = [];
   const index = new Map<string, number>();
   const positions: Array<Position | undefined> = [];
-  const firstTrade: Array<Trade | undefined> = [];
+  const tradesOf: Trade[][] = [];
 
   state.positions.forEach((position, p) => {
     if (index.has(position.symbol)) {
@@ -178,7 +178,7 @@ export function buildPortfolio(request: ValidationRequest): PortfolioColumns {
     index.set(position.symbol, symbols.length);
     symbols.push(position.symbol);
     positions.push(position);
-    firstTrade.push(undefined);
+    tradesOf.push([]);
   });
   for (const trade of decision.trades) {
     let i = index.get(trade.symbol);
@@ -187,10 +187,9 @@ export function buildPortfolio(request: ValidationRequest): PortfolioColumns {
       index.set(trade.symbol, i);
       symbols.push(trade.symbol);
       positions.push(undefined);
-      firstTrade.push(trade);
-    } else if (firstTrade[i] === undefined) {
-      firstTrade[i] = trade;
+      tradesOf.push([]);
     }
+    tradesOf[i].push(trade);
   }
 
   const n = symbols.length;
@@ -200,13 +199,14 @@ export function buildPortfolio(request: ValidationRequest): PortfolioColumns {
   for (let i = 0; i < n; i++) {
     const position = positions[i];
     const instrument = Object.hasOwn(instruments, symbols[i]) ? instruments[symbols[i]] : undefined;
-    const trade = firstTrade[i];
-    sources[i] = [position, instrument, trade];
-    const price = position?.price ?? instrument?.price ?? trade?.price;
+    const trades = tradesOf[i];
+    // Attributes stand on the position, in instruments, or on any of the symbol's trades, in that order.
+    sources[i] = [position, instrument, ...trades];
+    const price = position?.price ?? instrument?.price ?? trades.find((t) => t.price !== undefined)?.price;
     if (price === undefined) {
       const path = position
         ? pointer('portfolio_state', 'positions', state.positions.indexOf(position), 'price')
-        : pointer('decision', 'trades', decision.trades.indexOf(trade!), 'price');
+        : pointer('decision', 'trades', decision.trades.indexOf(trades[0]), 'price');
       throw new ServiceError('PES_MISSING_PRICE', `No price for ${symbols[i]} on its position, in instruments or on a trade`, [
         { path, message: `no price for ${symbols[i]}` },
       ]);
@@ -232,6 +232,12 @@ export function buildPortfolio(request: ValidationRequest): PortfolioColumns {
     preCash: state.cash,
     postCash: state.cash + cashMove,
   });
+  if (!Number.isFinite(portfolio.preNav) || !Number.isFinite(portfolio.postNav)) {
+    const which = Number.isFinite(portfolio.preNav) ? 'post-trade' : 'pre-trade';
+    throw new ServiceError('PES_NOT_FINITE', `The ${which} NAV overflows: it is not a finite number`, [
+      { path: pointer('portfolio_state'), message: `${which} NAV = cash + Σ quantity × mark overflows a 64-bit float` },
+    ]);
+  }
   if (!(portfolio.preNav > 0) || !(portfolio.postNav > 0)) {
     const which = portfolio.preNav > 0 ? 'post-trade' : 'pre-trade';
     const nav = portfolio.preNav > 0 ? portfolio.postNav : portfolio.preNav;

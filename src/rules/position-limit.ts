@@ -50,6 +50,10 @@ export const positionLimit = defineRule({
           sink.max(MAX_NOTIONAL, symbols[i], Math.abs(preQty[i] * mark[i]), Math.abs(postQty[i] * mark[i]), maxNotional);
         }
       }
+      // A scoped symbol the portfolio neither holds nor trades weighs 0: only a minimum can bind it.
+      if (scope && minWeight !== undefined) {
+        for (const symbol of scope) if (!portfolio.index.has(symbol)) sink.min(MIN_WEIGHT, symbol, 0, 0, minWeight);
+      }
     };
   },
 });

@@ -47,7 +47,7 @@ export const RISK_METRICS: Record<string, RiskMetric> = {
       for (let i = 0; i < portfolio.n; i++) {
         const w0 = portfolio.preWeight[i];
         const w1 = portfolio.postWeight[i];
-        if (w0 === 0 && w1 === 0) continue;
+        if (portfolio.preQty[i] === 0 && portfolio.postQty[i] === 0) continue;
         if (Number.isNaN(beta[i])) {
           lacking.push(portfolio.symbols[i]);
           continue;

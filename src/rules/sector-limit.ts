@@ -46,18 +46,21 @@ export const sectorLimit = defineRule({
     const defaultMax = rules.max_weight;
     return (portfolio, sink) => {
       const { codes, labels } = portfolio.group(attribute);
-      const groups = labels.length + 1; // the last slot is UNCLASSIFIED
+      // Missing attributes form UNCLASSIFIED, the same group as a value literally named so.
+      const named = labels.indexOf(UNCLASSIFIED);
+      const groups = named >= 0 ? labels.length : labels.length + 1;
+      const unclassified = named >= 0 ? named : labels.length;
       const pre = new Float64Array(groups);
       const post = new Float64Array(groups);
       const present = new Uint8Array(groups);
       const { preWeight, postWeight } = portfolio;
       for (let i = 0; i < portfolio.n; i++) {
-        const g = codes[i] < 0 ? groups - 1 : codes[i];
+        const g = codes[i] < 0 ? unclassified : codes[i];
         present[g] = 1;
         pre[g] += gross ? Math.abs(preWeight[i]) : preWeight[i];
         post[g] += gross ? Math.abs(postWeight[i]) : postWeight[i];
       }
-      const labelOf = (g: number) => (g === groups - 1 ? UNCLASSIFIED : labels[g]);
+      const labelOf = (g: number) => (g === unclassified ? UNCLASSIFIED : labels[g]);
       for (let g = 0; g < groups; g++) {
         if (!present[g]) continue;
         const label = labelOf(g);
