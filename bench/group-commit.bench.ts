@@ -1,0 +1,148 @@
+/**
+ * Group commit: validation records (record + violations + outbox event) written by many
+ * concurrent callers, with batching (the service's setting) and without (one transaction per
+ * record), on embedded PGlite and on the PostgreSQL server (DATABASE_URL, else the local test
+ * server; skipped when unreachable). Reports records/s, commits/s and the mean batch size.
+ * Run alone: npx tsx bench/group-commit.bench.ts [--quick]
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { ValidationResponse } from '../src/schemas/validation.js';
+import type { GroupCommitOptions } from '../src/storage/group-commit.js';
+import type { Database } from '../src/storage/database.js';
+import { migrate } from '../src/storage/migrate.js';
+import { PGliteDatabase } from '../src/storage/pglite.js';
+import { PostgresDatabase } from '../src/storage/postgres.js';
+import { DEFAULT_GROUP_COMMIT, ValidationRepository } from '../src/storage/validation-repository.js';
+import { fixed, saveResult } from './support/results.js';
+
+const quick = process.argv.includes('--quick');
+const WINDOW_MS = quick ? 500 : 2_000;
+const WARMUP_MS = quick ? 100 : 300;
+/** Modes take turns, round after round, and each reports its median round: load elsewhere on the machine hits all alike. */
+const ROUNDS = quick ? 1 : 3;
+const CONCURRENCY = quick ? [1, 64] : [1, 16, 64, 256];
+const MODES: Record<string, GroupCommitOptions> = {
+  'one transaction per record': { maxBatch: 1, maxInFlight: Number.POSITIVE_INFINITY },
+  'group commit, 1 in flight': { ...DEFAULT_GROUP_COMMIT, maxInFlight: 1 },
+  'group commit, 2 in flight (service default)': DEFAULT_GROUP_COMMIT,
+};
+const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** A typical record: one violation, a ten-trade decision (~1 KB of decision JSON). */
+function input(i: number) {
+  const decisionId = `bench-${i}`;
+  const response: ValidationResponse = {
+    decision_id: decisionId,
+    is_compliant: false,
+    violations: [{
+      policy_name: 'position_limits', violation_type: 'MAX_WEIGHT_EXCEEDED', severity: 'HIGH',
+      description: 'AAPL would be 12.40% of NAV; limit 10.00%', subject: 'AAPL', observed: 0.124, limit: 0.1, pre_trade: 0.08,
+      enforcement_level: 'strict',
+    }],
+    compliance_score: 0.25,
+    recommendations: ['Reduce the AAPL buy from 440 to 200 to stay within position_limits'],
+    policies_checked: ['position_limits', 'sector_limits', 'risk_limits'],
+  };
+  const trades = Array.from({ length: 10 }, (_, t) => ({ symbol: `SYM${t}`, side: 'BUY', quantity: 100 + t, price: 50 + t }));
+  return { response, portfolioId: 'fund-a', decisionJson: JSON.stringify({ decision_id: decisionId, portfolio_id: 'fund-a', trades }), policySetVersion: 1 };
+}
+
+interface Cell {
+  readonly database: string;
+  readonly mode: string;
+  readonly concurrency: number;
+  readonly recordsPerSecond: number;
+  readonly commitsPerSecond: number;
+  readonly meanBatch: number;
+  readonly meanLatencyMs: number;
+}
+
+/** `concurrency` callers, each recording one validation after another, for the window. */
+async function measure(db: Database, database: string, mode: string, concurrency: number): Promise<Cell> {
+  const repository = new ValidationRepository(db, 'policy.validation.completed', MODES[mode]);
+  let next = 0;
+  const run = async (ms: number) => {
+    const end = performance.now() + ms;
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) await repository.record(input(next++));
+    }));
+  };
+  await run(WARMUP_MS);
+  const before = repository.commitStats;
+  const started = performance.now();
+  await run(WINDOW_MS);
+  const seconds = (performance.now() - started) / 1000;
+  const after = repository.commitStats;
+  const records = after.items - before.items;
+  const commits = after.commits - before.commits;
+  await db.query('TRUNCATE validations, policy_violations, event_outbox');
+  return {
+    database, mode, concurrency,
+    recordsPerSecond: records / seconds,
+    commitsPerSecond: commits / seconds,
+    meanBatch: records / commits,
+    // Little's law: callers in the system = throughput × time each spends waiting.
+    meanLatencyMs: (concurrency / (records / seconds)) * 1000,
+  };
+}
+
+async function serverDatabase(): Promise<{ db: Database; drop: () => Promise<void> } | undefined> {
+  const admin = new pg.Client({ connectionString: SERVER_URL, connectionTimeoutMillis: 2_000 });
+  try {
+    await admin.connect();
+  } catch {
+    console.warn(`PostgreSQL unreachable at ${SERVER_URL}: PostgreSQL rows skipped`);
+    return undefined;
+  }
+  const name = `pes_bench_${randomBytes(4).toString('hex')}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  const db = new PostgresDatabase(url.toString());
+  await migrate(db);
+  return {
+    db,
+    drop: async () => {
+      await db.close();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+const cells: Cell[] = [];
+const pglite = await PGliteDatabase.open('memory://');
+await migrate(pglite);
+const server = await serverDatabase();
+const targets: Array<[string, Database]> = [['PGlite (in memory)', pglite], ...(server ? [['PostgreSQL server', server.db] as [string, Database]] : [])];
+try {
+  for (const [database, db] of targets) {
+    for (const concurrency of CONCURRENCY) {
+      const rounds = new Map<string, Cell[]>(Object.keys(MODES).map((mode) => [mode, []]));
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const mode of Object.keys(MODES)) rounds.get(mode)!.push(await measure(db, database, mode, concurrency));
+      }
+      for (const [mode, runs] of rounds) {
+        const middle = median(runs.map((r) => r.recordsPerSecond));
+        cells.push(runs.find((r) => r.recordsPerSecond === middle)!);
+      }
+    }
+  }
+} finally {
+  await pglite.close();
+  await server?.drop();
+}
+
+console.log('| database | callers | mode | records/s | commits/s | mean batch | mean latency ms | vs one per record |');
+console.log('|---|---:|---|---:|---:|---:|---:|---:|');
+for (const cell of cells) {
+  const baseline = cells.find((c) => c.database === cell.database && c.concurrency === cell.concurrency && MODES[c.mode].maxBatch === 1)!;
+  console.log(
+    `| ${cell.database} | ${cell.concurrency} | ${cell.mode} | ${fixed(cell.recordsPerSecond, 0)} | ${fixed(cell.commitsPerSecond, 0)} | ` +
+      `${fixed(cell.meanBatch, 1)} | ${fixed(cell.meanLatencyMs, 2)} | ×${fixed(cell.recordsPerSecond / baseline.recordsPerSecond, 2)} |`,
+  );
+}
+saveResult('group-commit', { windowMs: WINDOW_MS, cells });

@@ -1,0 +1,169 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../config.js';
+import type { ValidationCompletedEvent } from '../schemas/events.js';
+import type { Database, Queryable } from '../storage/database.js';
+import type { ValidationRepository } from '../storage/validation-repository.js';
+import { KafkaPublisher, type EventPublisher } from './kafka-publisher.js';
+import { encodeEvent } from './validation-completed-event.js';
+
+/** Any fixed number: the transaction-scoped advisory lock of the one relay publishing right now. */
+const RELAY_LOCK = 7_301_995;
+/** How soon to try again when another replica's relay holds the lock. */
+const BUSY_RETRY_MS = 100;
+
+export interface OutboxRelayOptions {
+  readonly db: Database;
+  readonly publisher: EventPublisher;
+  /** Rows published per round (one broker request, one UPDATE). */
+  readonly batchSize?: number;
+  /** Longest wait between rounds when nothing wakes the relay (a write in another replica). */
+  readonly pollMs?: number;
+  /** Retry delay after the n-th failure in a row: min(max, min · 2^(n−1)), jittered to 50–100 %. */
+  readonly backoffMinMs?: number;
+  readonly backoffMaxMs?: number;
+  readonly log?: Pick<FastifyBaseLogger, 'info' | 'warn'>;
+}
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  event_key: string;
+  payload: ValidationCompletedEvent;
+}
+
+/**
+ * Publishes outbox rows to the broker, oldest first, and marks them published. On PostgreSQL the
+ * round runs in one transaction holding an advisory lock, so across replicas exactly one relay
+ * publishes at a time; a relay that dies mid-batch rolls back and its rows go out again
+ * (at-least-once: consumers dedupe by event_id). While the broker is away it retries with
+ * backoff; validations never wait for it, they only add rows.
+ */
+export class OutboxRelay {
+  private readonly batchSize: number;
+  private readonly pollMs: number;
+  private running = false;
+  private loop?: Promise<void>;
+  private woken = false;
+  private endSleep?: () => void;
+  private endWakeableSleep?: () => void;
+  private failuresInARow = 0;
+  private publishedCount = 0;
+  private failureCount = 0;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.batchSize = options.batchSize ?? 500;
+    this.pollMs = options.pollMs ?? 1_000;
+  }
+
+  /** Events published and failed rounds since start. */
+  get stats(): { published: number; failures: number } {
+    return { published: this.publishedCount, failures: this.failureCount };
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** New rows were committed: publish now rather than at the next poll. */
+  wake(): void {
+    this.woken = true;
+    this.endWakeableSleep?.();
+  }
+
+  /** Finishes the round in progress, then stops; unpublished rows wait for the next start. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.endSleep?.();
+    await this.loop;
+    await this.options.publisher.reset();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      this.woken = false;
+      let outcome: number | 'busy';
+      try {
+        outcome = await this.publishRound();
+      } catch (error) {
+        this.failuresInARow++;
+        this.failureCount++;
+        const delay = this.backoffMs();
+        this.options.log?.warn({ err: error, attempt: this.failuresInARow, retry_in_ms: Math.round(delay) }, 'outbox relay: publishing failed; events wait in the outbox');
+        await this.options.publisher.reset();
+        await this.sleep(delay, false);
+        continue;
+      }
+      if (this.failuresInARow > 0) this.options.log?.info({ failed_attempts: this.failuresInARow }, 'outbox relay: publishing again');
+      this.failuresInARow = 0;
+      if (outcome === 'busy') await this.sleep(BUSY_RETRY_MS, false);
+      else {
+        this.publishedCount += outcome;
+        if (outcome < this.batchSize) await this.sleep(this.pollMs, true);
+      }
+    }
+  }
+
+  /** One round: the rows published, or 'busy' when another replica's relay is publishing. */
+  private async publishRound(): Promise<number | 'busy'> {
+    // PGlite is one process on one connection: a transaction held across the broker round trip
+    // would stall every validation write, and there is no other relay to exclude.
+    if (this.options.db.kind === 'pglite') return this.publishRows(this.options.db);
+    return this.options.db.transaction(async (tx) => {
+      const [{ locked }] = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK]);
+      return locked ? this.publishRows(tx) : 'busy';
+    });
+  }
+
+  private async publishRows(db: Queryable): Promise<number> {
+    const rows = await db.query<OutboxRow>(
+      'SELECT id, topic, event_key, payload FROM event_outbox WHERE published_at IS NULL ORDER BY id LIMIT $1',
+      [this.batchSize],
+    );
+    if (rows.length === 0) return 0;
+    await this.options.publisher.publish(rows.map((row) => ({ topic: row.topic, key: row.event_key, value: encodeEvent(row.payload) })));
+    await db.query('UPDATE event_outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
+    return rows.length;
+  }
+
+  private backoffMs(): number {
+    const min = this.options.backoffMinMs ?? 200;
+    const max = this.options.backoffMaxMs ?? 10_000;
+    const delay = Math.min(max, min * 2 ** (this.failuresInARow - 1));
+    // Jitter, so replicas that lost the broker together do not retry in step.
+    return delay * (0.5 + Math.random() / 2);
+  }
+
+  /** Waits `ms`; stop() always ends the wait, wake() only when `wakeable` (never during backoff). */
+  private sleep(ms: number, wakeable: boolean): Promise<void> {
+    if (!this.running || (wakeable && this.woken)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.endSleep = this.endWakeableSleep = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.endSleep = done;
+      if (wakeable) this.endWakeableSleep = done;
+    });
+  }
+}
+
+/** The service's relay when KAFKA_BROKERS is set, woken by every commit; without brokers, none. */
+export function startOutboxRelay(
+  config: Pick<Config, 'kafkaBrokers'>,
+  db: Database,
+  validations: ValidationRepository,
+  log: Pick<FastifyBaseLogger, 'info' | 'warn'>,
+): OutboxRelay | undefined {
+  if (config.kafkaBrokers.length === 0) {
+    log.info('no KAFKA_BROKERS: validation events wait in the outbox');
+    return undefined;
+  }
+  const relay = new OutboxRelay({ db, publisher: new KafkaPublisher(config.kafkaBrokers), log });
+  validations.onCommitted(() => relay.wake());
+  relay.start();
+  return relay;
+}
