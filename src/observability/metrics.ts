@@ -1,0 +1,122 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ValidationPool } from '../pool/validation-pool.js';
+import type { ValidationResponse } from '../schemas/validation.js';
+import type { Queryable } from '../storage/database.js';
+
+/** Seconds; the service's objective is P99 < 100 ms, so the buckets are dense below it. */
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export interface MetricSources {
+  readonly pool: ValidationPool;
+  readonly db: Queryable;
+}
+
+/** "2xx", "4xx", "5xx": the outcome label of the request histogram. */
+export function statusClass(statusCode: number): string {
+  return `${Math.floor(statusCode / 100)}xx`;
+}
+
+/**
+ * The service's Prometheus metrics, in a registry of its own (one per app, so tests that run
+ * several apps do not mix them). Pool and outbox figures are read when scraped, never sampled.
+ */
+export class ServiceMetrics {
+  readonly registry = new Registry();
+  private readonly requestDuration: Histogram<'method' | 'route' | 'outcome'>;
+  private readonly validations: Counter<'outcome'>;
+  private readonly violations: Counter<'policy' | 'severity'>;
+
+  constructor({ pool, db }: MetricSources) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.requestDuration = new Histogram({
+      name: 'pes_http_request_duration_seconds',
+      help: 'Time from receiving a request to sending its response, by route template and status class',
+      labelNames: ['method', 'route', 'outcome'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.validations = new Counter({
+      name: 'pes_validations_total',
+      help: 'POST /api/v1/validate answers: compliant, non_compliant (both recorded), rejected (4xx), failed (5xx)',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.violations = new Counter({
+      name: 'pes_violations_total',
+      help: 'Recorded violations by policy and severity',
+      labelNames: ['policy', 'severity'],
+      registers,
+    });
+    new Gauge({
+      name: 'pes_pool_queue_depth',
+      help: 'Validations waiting for a worker',
+      registers,
+      collect() {
+        this.set(pool.queueSize);
+      },
+    });
+    new Gauge({
+      name: 'pes_pool_threads',
+      help: 'Worker threads alive',
+      registers,
+      collect() {
+        this.set(pool.threads);
+      },
+    });
+    new Gauge({
+      name: 'pes_pool_busy_threads',
+      help: 'Worker threads running a validation now',
+      registers,
+      collect() {
+        this.set(pool.running);
+      },
+    });
+    new Gauge({
+      name: 'pes_pool_utilization',
+      help: 'Share of the pool capacity spent running tasks since start (Piscina utilization, 0..1)',
+      registers,
+      collect() {
+        this.set(pool.utilization);
+      },
+    });
+    new Gauge({
+      name: 'pes_outbox_backlog',
+      help: 'Events recorded but not yet published (unpublished event_outbox rows); NaN when the database is unreachable',
+      registers,
+      async collect() {
+        try {
+          const [row] = await db.query<{ n: string | number }>('SELECT count(*) AS n FROM event_outbox WHERE published_at IS NULL');
+          this.set(Number(row.n));
+        } catch {
+          this.set(Number.NaN);
+        }
+      },
+    });
+  }
+
+  observeRequest(method: string, route: string, statusCode: number, seconds: number): void {
+    this.requestDuration.observe({ method, route, outcome: statusClass(statusCode) }, seconds);
+  }
+
+  /** A validation that was recorded, with its violations. */
+  observeValidation(response: ValidationResponse): void {
+    this.validations.inc({ outcome: response.is_compliant ? 'compliant' : 'non_compliant' });
+    for (const violation of response.violations) {
+      this.violations.inc({ policy: violation.policy_name, severity: violation.severity });
+    }
+  }
+
+  /** A validation answered with an error status instead of a decision. */
+  observeUnansweredValidation(statusCode: number): void {
+    this.validations.inc({ outcome: statusCode < 500 ? 'rejected' : 'failed' });
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

@@ -1,0 +1,71 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, isLoopback, loadConfig } from '../src/config.js';
+
+const KEY = 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6';
+const problem = (env: NodeJS.ProcessEnv): string => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('loadConfig accepted it');
+};
+
+describe('configuration', () => {
+  it('defaults to loopback without keys, a generous rate limit and a body limit for 100,000 positions', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 8080, apiKeys: [], rateLimit: 60_000, shutdownGraceMs: 25_000 });
+    expect(config.bodyLimit).toBeGreaterThanOrEqual(100_000 * 200);
+  });
+
+  it('refuses to listen beyond loopback without keys, saying what to set', () => {
+    expect(problem({ HOST: '0.0.0.0' })).toBe(
+      'Invalid configuration: HOST is "0.0.0.0" but PES_API_KEYS is empty: a service reachable from other machines needs keys. ' +
+        'Set PES_API_KEYS=name:role:key[,name:role:key...] (role validator or admin, key ≥ 24 characters, ' +
+        'e.g. from openssl rand -hex 32), or set HOST=127.0.0.1 to listen on this machine only.',
+    );
+  });
+
+  it('listens anywhere with keys', () => {
+    const config = loadConfig({ HOST: '0.0.0.0', PES_API_KEYS: `engine:validator:${KEY}` });
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.apiKeys.map((k) => k.name)).toEqual(['engine']);
+  });
+
+  it.each([
+    ['127.0.0.1', true], ['127.1.2.3', true], ['::1', true], ['localhost', true], ['::ffff:127.0.0.1', true],
+    ['0.0.0.0', false], ['::', false], ['10.0.0.5', false], ['pes.internal', false],
+  ])('%s is loopback: %s', (host, expected) => {
+    expect(isLoopback(host)).toBe(expected);
+  });
+
+  it.each([
+    [{ PES_API_KEYS: 'engine:validator:short' }, 'Invalid configuration: PES_API_KEYS is invalid: entry 1 ("engine"): the key must be at least 24 characters (e.g. openssl rand -hex 32)'],
+    [{ PES_RATE_LIMIT: 'lots' }, 'Invalid configuration: PES_RATE_LIMIT must be a whole number from 0 to 100000000, got "lots"'],
+    [{ PES_BODY_LIMIT: '10' }, 'Invalid configuration: PES_BODY_LIMIT must be a whole number from 1024 to 1073741824, got "10"'],
+    [{ PORT: '70000' }, 'Invalid configuration: PORT must be a whole number from 0 to 65535, got "70000"'],
+    [{ PES_WORKERS: '0' }, 'Invalid configuration: PES_WORKERS must be a whole number from 1 to 256, got "0"'],
+    [{ PES_SHUTDOWN_GRACE_MS: '-1' }, 'Invalid configuration: PES_SHUTDOWN_GRACE_MS must be a whole number from 0 to 600000, got "-1"'],
+    [{ PES_LOG_LEVEL: 'verbose' }, 'Invalid configuration: PES_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"'],
+    [{ DATABASE_URL: 'mysql://u:secret@h/db' }, 'Invalid configuration: DATABASE_URL must start with postgres:// or postgresql://'],
+    [{ PES_POLICIES_FILE: '/no/such/policies.yaml' }, 'Invalid configuration: PES_POLICIES_FILE names "/no/such/policies.yaml", which is not a readable file'],
+  ])('names the variable: %o', (env, message) => {
+    expect(problem(env)).toBe(message);
+  });
+
+  it('never repeats a key or a database password in a message', () => {
+    expect(problem({ PES_API_KEYS: `engine:root:${KEY}` })).not.toContain(KEY);
+    expect(problem({ DATABASE_URL: 'mysql://u:secret@h/db' })).not.toContain('secret');
+  });
+
+  it('resolves PES_POLICIES_FILE to an absolute path when it is readable', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pes-config-'));
+    writeFileSync(join(dir, 'policies.yaml'), 'policies: []\n');
+    expect(loadConfig({ PES_POLICIES_FILE: join(dir, 'policies.yaml') }).policiesFile).toBe(join(dir, 'policies.yaml'));
+    expect(problem({ PES_POLICIES_FILE: dir })).toContain('which is not a readable file');
+  });
+});

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/app.js';
+
+const example = JSON.parse(readFileSync(new URL('../fixtures/contract-example.json', import.meta.url), 'utf8'));
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+/** The value of one sample in Prometheus text, e.g. sample(text, 'x_total', { outcome: 'ok' }). */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const found = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    if (Object.entries(labels).every(([k, v]) => found[k] === v) && Object.keys(found).length === Object.keys(labels).length) {
+      return Number(match[3]);
+    }
+  }
+  return undefined;
+}
+
+const scrape = async () => {
+  const res = await t.app.inject({ method: 'GET', url: '/metrics' });
+  expect(res.statusCode).toBe(200);
+  expect(res.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+  return res.body;
+};
+const unpublished = async () => Number((await t.services.db.query<{ n: string }>('SELECT count(*) AS n FROM event_outbox WHERE published_at IS NULL'))[0].n);
+
+describe('GET /metrics', () => {
+  it('counts validations by outcome, violations by policy, and times requests by route and outcome', async () => {
+    const compliant = structuredClone(example);
+    compliant.decision.trades[0].quantity = 10;
+    await t.app.inject({ method: 'POST', url: '/api/v1/validate', payload: example });
+    await t.app.inject({ method: 'POST', url: '/api/v1/validate', payload: example });
+    await t.app.inject({ method: 'POST', url: '/api/v1/validate', payload: compliant });
+    await t.app.inject({ method: 'POST', url: '/api/v1/validate', payload: { decision: {} } });
+    await t.app.inject({ method: 'GET', url: '/no/such/route' });
+    const text = await scrape();
+
+    expect(sample(text, 'pes_validations_total', { outcome: 'non_compliant' })).toBe(2);
+    expect(sample(text, 'pes_validations_total', { outcome: 'compliant' })).toBe(1);
+    expect(sample(text, 'pes_validations_total', { outcome: 'rejected' })).toBe(1);
+    expect(sample(text, 'pes_violations_total', { policy: 'position_limits', severity: 'HIGH' })).toBe(2);
+    const validate = { method: 'POST', route: '/api/v1/validate' };
+    expect(sample(text, 'pes_http_request_duration_seconds_count', { ...validate, outcome: '2xx' })).toBe(3);
+    expect(sample(text, 'pes_http_request_duration_seconds_count', { ...validate, outcome: '4xx' })).toBe(1);
+    expect(sample(text, 'pes_http_request_duration_seconds_bucket', { ...validate, outcome: '2xx', le: '+Inf' })).toBe(3);
+    expect(sample(text, 'pes_http_request_duration_seconds_sum', { ...validate, outcome: '2xx' })).toBeGreaterThan(0);
+    // Unknown URLs share one label value, so scanners cannot blow up the series count.
+    expect(sample(text, 'pes_http_request_duration_seconds_count', { method: 'GET', route: 'unmatched', outcome: '4xx' })).toBe(1);
+  });
+
+  it('reports the pool: threads, queue depth, busy threads and utilisation', async () => {
+    const text = await scrape();
+    expect(sample(text, 'pes_pool_threads')).toBe(2);
+    expect(sample(text, 'pes_pool_queue_depth')).toBe(0);
+    expect(sample(text, 'pes_pool_busy_threads')).toBe(0);
+    const utilization = sample(text, 'pes_pool_utilization')!;
+    expect(utilization).toBeGreaterThanOrEqual(0);
+    expect(utilization).toBeLessThanOrEqual(1);
+  });
+
+  it('counts the outbox backlog when scraped', async () => {
+    await t.app.inject({ method: 'POST', url: '/api/v1/validate', payload: example });
+    const backlog = await unpublished();
+    expect(backlog).toBeGreaterThan(0);
+    expect(sample(await scrape(), 'pes_outbox_backlog')).toBe(backlog);
+    await t.services.db.query('UPDATE event_outbox SET published_at = now()');
+    expect(sample(await scrape(), 'pes_outbox_backlog')).toBe(0);
+    await t.app.inject({ method: 'POST', url: '/api/v1/validate', payload: example });
+    expect(sample(await scrape(), 'pes_outbox_backlog')).toBe(1);
+  });
+
+  it('includes the Node.js process metrics', async () => {
+    const text = await scrape();
+    expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+    expect(text).toContain('# TYPE nodejs_eventloop_lag_seconds gauge');
+  });
+});
