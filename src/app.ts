@@ -1,22 +1,33 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
+import { authPlugin } from './http/auth.js';
+import { startOutboxRelay } from './events/outbox-relay.js';
 import { installErrorHandler } from './http/error-handler.js';
+import { limitsPlugin } from './http/limits.js';
+import { observabilityPlugin, requestId } from './http/observability.js';
+import { deskRoutes } from './http/routes/desk.js';
+import { headroomRoutes } from './http/routes/headroom.js';
 import { healthRoutes } from './http/routes/health.js';
+import { metricsRoutes } from './http/routes/metrics.js';
+import { policyHistoryRoutes } from './http/routes/policy-history.js';
 import { policyRoutes } from './http/routes/policies.js';
 import { validateRoutes } from './http/routes/validate.js';
 import { violationRoutes } from './http/routes/violations.js';
 import { typeboxValidatorCompiler } from './http/validator.js';
+import { ServiceMetrics } from './observability/metrics.js';
+import { applyPolicies } from './policies/apply-policies.js';
+import { PoliciesFileError, readPoliciesFile } from './policies/policies-file.js';
+import type { PolicyPlan } from './policies/policy-plan.js';
+import type { PolicyDefinition } from './schemas/policy.js';
 import { PolicyStore } from './policies/policy-store.js';
+import { followPolicyChanges } from './policies/policy-sync.js';
 import { ValidationPool } from './pool/validation-pool.js';
 import type { Database } from './storage/database.js';
 import { openDatabase } from './storage/open.js';
 import { PolicyRepository } from './storage/policy-repository.js';
 import { ValidationRepository } from './storage/validation-repository.js';
-
-/** How often a replica checks whether another one changed the policies. */
-const POLICY_POLL_MS = 500;
 
 export interface Services {
   readonly config: Config;
@@ -25,18 +36,42 @@ export interface Services {
   readonly policies: PolicyStore;
   readonly validations: ValidationRepository;
   readonly pool: ValidationPool;
+  /** What PES_POLICIES_FILE changed at start, when it is set. */
+  readonly appliedPolicies?: PolicyPlan;
 }
 
-/** Opens the database (migrated, defaults seeded), loads the policies and starts the worker pool. */
+/** Reads PES_POLICIES_FILE; a file with errors stops the start, naming the variable and each path. */
+function readPoliciesSetting(file: string): PolicyDefinition[] {
+  try {
+    return readPoliciesFile(file);
+  } catch (error) {
+    if (error instanceof PoliciesFileError) throw new ConfigError('PES_POLICIES_FILE', `(${error.message})`);
+    throw error;
+  }
+}
+
+/**
+ * Opens the database (migrated), applies the policies file, seeds the defaults (only into a store
+ * that was never written: a policies file applied on first start takes their place), loads the
+ * policies and starts the worker pool.
+ */
 export async function startServices(config: Config): Promise<Services> {
+  const fromFile = config.policiesFile ? readPoliciesSetting(config.policiesFile) : undefined;
   const db = await openDatabase(config);
   const policyRepository = new PolicyRepository(db);
-  await policyRepository.seedDefaults();
+  let appliedPolicies: PolicyPlan | undefined;
+  try {
+    if (fromFile) appliedPolicies = await applyPolicies(policyRepository, fromFile);
+    await policyRepository.seedDefaults();
+  } catch (error) {
+    await db.close().catch(() => {});
+    throw error;
+  }
   const policies = new PolicyStore(policyRepository);
   await policies.refresh();
   const validations = new ValidationRepository(db, config.kafkaTopic);
-  const pool = new ValidationPool({ threads: config.workers, maxQueue: config.maxQueue });
-  return { config, db, policyRepository, policies, validations, pool };
+  const pool = new ValidationPool({ threads: config.workers, maxQueue: config.maxQueue, maxQueueBytes: config.maxQueueBytes });
+  return { config, db, policyRepository, policies, validations, pool, ...(appliedPolicies ? { appliedPolicies } : {}) };
 }
 
 /** The composition root: one Fastify app wired to its services. Closing the app closes them. */
@@ -47,31 +82,56 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     bodyLimit: config.bodyLimit,
     // Per-request access logs cost more than a validation at our rates; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
-    requestIdHeader: 'x-request-id',
-    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: false,
+    genReqId: requestId,
+    // While draining after SIGTERM, a request that still arrives on an open keep-alive connection
+    // is served (and answered with Connection: close) instead of getting a 503 outside the registry.
+    return503OnClosing: false,
   });
   app.setValidatorCompiler(typeboxValidatorCompiler);
   installErrorHandler(app);
 
+  const metrics = new ServiceMetrics({ pool, db });
+  pool.onWorkerError((error) => app.log.error({ err: error }, 'a validation worker failed outside any task'));
+  // Order matters: auth's hook runs before the rate limiter's (which needs the principal), and
+  // both must be in place before any route is added.
+  await app.register(authPlugin, { keys: config.apiKeys });
+  await app.register(limitsPlugin, { perMinute: config.rateLimit, keyed: config.apiKeys.length > 0 });
+  await app.register(observabilityPlugin, { metrics });
+
   await app.register(swagger, {
     openapi: {
       info: { title: 'Policy Enforcement Service', version: '0.1.0', description: 'Pre-trade compliance checks. See CONTRACT.md.' },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ apiKey: [] }, { bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } });
 
-  await app.register(validateRoutes, { pool, policies, validations, bodyLimit: config.bodyLimit });
+  await app.register(validateRoutes, { pool, policies, validations, bodyLimit: config.bodyLimit, maxEventLoopLagMs: config.maxEventLoopLagMs, metrics });
+  await app.register(headroomRoutes, { pool, policies, bodyLimit: config.bodyLimit });
   await app.register(policyRoutes, { repository: policyRepository, store: policies });
   await app.register(violationRoutes, { validations });
   await app.register(healthRoutes, { db, pool, policies });
+  await app.register(metricsRoutes, { metrics });
+  await app.register(deskRoutes);
 
-  const poll = setInterval(() => {
-    policies.refreshIfStale().catch((error) => app.log.warn({ err: error }, 'policy version check failed'));
-  }, POLICY_POLL_MS);
-  poll.unref();
+  await app.register(policyHistoryRoutes, { repository: policyRepository });
+
+  const stopFollowingPolicies = await followPolicyChanges(db, policies, {
+    pollMs: config.policyPollMs,
+    onError: (error) => app.log.warn({ err: error }, 'policy version check failed'),
+  });
+  const relay = startOutboxRelay(config, db, validations, app.log);
 
   app.addHook('onClose', async () => {
-    clearInterval(poll);
+    await stopFollowingPolicies();
+    await relay?.stop();
     await pool.close();
     await db.close();
   });

@@ -1,6 +1,7 @@
 import type { ErrorCode } from '../src/errors.js';
 import type { SharedPolicySet } from '../src/policies/shared-policy-set.js';
 import type { ErrorDetail } from '../src/schemas/common.js';
+import type { HeadroomResponse } from '../src/schemas/headroom.js';
 import type { ValidationResponse } from '../src/schemas/validation.js';
 
 /** The messages that cross between the HTTP thread and the validation workers. */
@@ -28,9 +29,22 @@ export type ValidationOutcome =
       readonly threadId: number;
       readonly elapsedMs: number;
     }
-  | {
-      readonly ok: false;
-      readonly code: ErrorCode;
-      readonly message: string;
-      readonly details?: ErrorDetail[];
-    };
+  | TaskFailure;
+
+/** Failures a worker returns as values: the HTTP thread turns them into registry errors. */
+export interface TaskFailure {
+  readonly ok: false;
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly details?: ErrorDetail[];
+}
+
+/** POST /api/v1/headroom runs in the same pool, as the worker's `headroom` export. */
+export interface HeadroomTask {
+  readonly body: Uint8Array;
+  readonly policySet: SharedPolicySet;
+}
+
+export type HeadroomOutcome =
+  | { readonly ok: true; readonly response: HeadroomResponse; readonly threadId: number; readonly elapsedMs: number }
+  | TaskFailure;

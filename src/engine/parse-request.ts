@@ -1,6 +1,7 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ServiceError } from '../errors.js';
 import { schemaErrors } from '../schemas/check.js';
+import { mayHoldSurrogates, unstorable } from '../schemas/storable.js';
 import { ValidationRequest } from '../schemas/validation.js';
 
 const checker = TypeCompiler.Compile(ValidationRequest);
@@ -9,8 +10,9 @@ const decoder = new TextDecoder();
 /** Parses and schema-checks a validation request body; 400 with JSON-pointer paths otherwise. */
 export function parseValidationRequest(body: Uint8Array | string): ValidationRequest {
   let value: unknown;
+  const text = typeof body === 'string' ? body : decoder.decode(body);
   try {
-    value = JSON.parse(typeof body === 'string' ? body : decoder.decode(body));
+    value = JSON.parse(text);
   } catch (error) {
     throw new ServiceError('PES_INVALID_JSON', `The body is not valid JSON: ${(error as Error).message}`, [
       { path: '', message: (error as Error).message },
@@ -20,5 +22,10 @@ export function parseValidationRequest(body: Uint8Array | string): ValidationReq
   if (details.length > 0) {
     throw new ServiceError('PES_INVALID_REQUEST', `Invalid request: ${details[0].path || '/'} ${details[0].message}`, details);
   }
-  return value as ValidationRequest;
+  // The decision is stored verbatim, and names from anywhere in the request reach the stored
+  // response: both must be storable (the whole-request walk runs only when an escape could hide a surrogate).
+  const request = value as ValidationRequest;
+  const problem = unstorable(request.decision, '/decision') ?? (mayHoldSurrogates(text) ? unstorable(request) : undefined);
+  if (problem) throw new ServiceError('PES_INVALID_REQUEST', `Invalid request: ${problem.path} ${problem.message}`, [problem]);
+  return request;
 }

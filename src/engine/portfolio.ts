@@ -35,7 +35,10 @@ export class PortfolioColumns {
   readonly preNav: number;
   readonly postNav: number;
 
-  private readonly sources: Array<Array<InstrumentAttributes | undefined>>;
+  // Where attributes stand, per slot (looked up in this order): no per-slot arrays on the hot path.
+  private readonly positionOf: Array<Position | undefined>;
+  private readonly instrumentOf: Array<InstrumentAttributes | undefined>;
+  private readonly tradesOf: Array<Trade[] | undefined>;
   private readonly groupCache = new Map<string, GroupColumn>();
   private readonly numericCache = new Map<string, Float64Array>();
   private readonly flagCache = new Map<string, Uint8Array>();
@@ -51,7 +54,9 @@ export class PortfolioColumns {
     tradeQty: Float64Array;
     preCash: number;
     postCash: number;
-    sources: Array<Array<InstrumentAttributes | undefined>>;
+    positionOf: Array<Position | undefined>;
+    instrumentOf: Array<InstrumentAttributes | undefined>;
+    tradesOf: Array<Trade[] | undefined>;
     riskModel?: RiskModel;
   }) {
     this.n = init.symbols.length;
@@ -63,7 +68,9 @@ export class PortfolioColumns {
     this.tradeQty = init.tradeQty;
     this.preCash = init.preCash;
     this.postCash = init.postCash;
-    this.sources = init.sources;
+    this.positionOf = init.positionOf;
+    this.instrumentOf = init.instrumentOf;
+    this.tradesOf = init.tradesOf;
     this.riskModel = init.riskModel;
     const n = this.n;
     let preInvested = 0;
@@ -82,11 +89,15 @@ export class PortfolioColumns {
     }
   }
 
-  /** First value of an attribute across position → instruments[symbol] → trade. */
+  /** First value of an attribute across position → instruments[symbol] → the symbol's trades. */
   attribute<K extends keyof InstrumentAttributes>(i: number, key: K): InstrumentAttributes[K] | undefined {
-    for (const source of this.sources[i]) {
-      const value = source?.[key];
-      if (value !== undefined) return value;
+    const held = this.positionOf[i]?.[key];
+    if (held !== undefined) return held;
+    const listed = this.instrumentOf[i]?.[key];
+    if (listed !== undefined) return listed;
+    const trades = this.tradesOf[i];
+    if (trades) {
+      for (const trade of trades) if (trade[key] !== undefined) return trade[key];
     }
     return undefined;
   }
@@ -163,13 +174,15 @@ export function buildPortfolio(request: ValidationRequest): PortfolioColumns {
       [{ path: pointer('decision', 'portfolio_id'), message: 'must equal /portfolio_state/portfolio_id' }],
     );
   }
-  const instruments = state.instruments ?? {};
+  const instruments = state.instruments;
   const symbols: string[] = [];
   const index = new Map<string, number>();
   const positions: Array<Position | undefined> = [];
-  const tradesOf: Trade[][] = [];
+  // Most held symbols are not traded: their slot stays undefined rather than an empty array.
+  const tradesOf: Array<Trade[] | undefined> = [];
 
-  state.positions.forEach((position, p) => {
+  for (let p = 0; p < state.positions.length; p++) {
+    const position = state.positions[p];
     if (index.has(position.symbol)) {
       throw new ServiceError('PES_DUPLICATE_POSITION', `Symbol ${position.symbol} appears in more than one position`, [
         { path: pointer('portfolio_state', 'positions', p, 'symbol'), message: `duplicate symbol ${position.symbol}` },
@@ -178,8 +191,8 @@ export function buildPortfolio(request: ValidationRequest): PortfolioColumns {
     index.set(position.symbol, symbols.length);
     symbols.push(position.symbol);
     positions.push(position);
-    tradesOf.push([]);
-  });
+    tradesOf.push(undefined);
+  }
   for (const trade of decision.trades) {
     let i = index.get(trade.symbol);
     if (i === undefined) {
@@ -187,26 +200,25 @@ export function buildPortfolio(request: ValidationRequest): PortfolioColumns {
       index.set(trade.symbol, i);
       symbols.push(trade.symbol);
       positions.push(undefined);
-      tradesOf.push([]);
+      tradesOf.push(undefined);
     }
-    tradesOf[i].push(trade);
+    (tradesOf[i] ??= []).push(trade);
   }
 
   const n = symbols.length;
   const mark = new Float64Array(n);
   const preQty = new Float64Array(n);
-  const sources: Array<Array<InstrumentAttributes | undefined>> = new Array(n);
+  const instrumentOf: Array<InstrumentAttributes | undefined> = new Array(n);
   for (let i = 0; i < n; i++) {
     const position = positions[i];
-    const instrument = Object.hasOwn(instruments, symbols[i]) ? instruments[symbols[i]] : undefined;
+    const instrument = instruments && Object.hasOwn(instruments, symbols[i]) ? instruments[symbols[i]] : undefined;
+    instrumentOf[i] = instrument;
     const trades = tradesOf[i];
-    // Attributes stand on the position, in instruments, or on any of the symbol's trades, in that order.
-    sources[i] = [position, instrument, ...trades];
-    const price = position?.price ?? instrument?.price ?? trades.find((t) => t.price !== undefined)?.price;
+    const price = position?.price ?? instrument?.price ?? trades?.find((t) => t.price !== undefined)?.price;
     if (price === undefined) {
       const path = position
         ? pointer('portfolio_state', 'positions', state.positions.indexOf(position), 'price')
-        : pointer('decision', 'trades', decision.trades.indexOf(trades[0]), 'price');
+        : pointer('decision', 'trades', decision.trades.indexOf(trades![0]), 'price');
       throw new ServiceError('PES_MISSING_PRICE', `No price for ${symbols[i]} on its position, in instruments or on a trade`, [
         { path, message: `no price for ${symbols[i]}` },
       ]);
@@ -227,7 +239,7 @@ export function buildPortfolio(request: ValidationRequest): PortfolioColumns {
   for (let i = 0; i < n; i++) postQty[i] = preQty[i] + tradeQty[i];
 
   const portfolio = new PortfolioColumns({
-    symbols, index, mark, preQty, postQty, tradeQty, sources,
+    symbols, index, mark, preQty, postQty, tradeQty, positionOf: positions, instrumentOf, tradesOf,
     riskModel: state.risk_model,
     preCash: state.cash,
     postCash: state.cash + cashMove,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ServiceError, errorBody, type ErrorCode } from '../errors.js';
 import type { ErrorDetail } from '../schemas/common.js';
@@ -38,10 +37,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(400).send(errorBody('PES_INVALID_REQUEST', error.message));
     }
-    const errorId = randomUUID();
-    request.log.error({ err: error, error_id: errorId }, 'unhandled error');
+    // The request id is the error id: it is on every log line of the request, and in x-request-id.
+    request.log.error({ err: error }, 'unhandled error');
     const body = errorBody('PES_INTERNAL');
-    body.error_id = errorId;
+    body.error_id = request.id;
     return reply.code(500).send(body);
   });
   app.setNotFoundHandler((request, reply) => {

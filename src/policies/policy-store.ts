@@ -9,6 +9,7 @@ import { sharePolicySet, type SharedPolicySet } from './shared-policy-set.js';
 export class PolicyStore {
   private shared: SharedPolicySet = sharePolicySet(-1, []);
   private definitions: PolicyDefinition[] = [];
+  private refreshing: Promise<void> = Promise.resolve();
 
   constructor(private readonly repository: PolicyRepository) {}
 
@@ -24,11 +25,14 @@ export class PolicyStore {
     return this.definitions;
   }
 
-  async refresh(): Promise<void> {
-    const snapshot = await this.repository.snapshot();
-    if (snapshot.version === this.shared.version) return;
-    this.definitions = snapshot.policies;
-    this.shared = sharePolicySet(snapshot.version, snapshot.policies);
+  /**
+   * Loads the stored policy set. Calls run one after another (a route's own change, NOTIFY and
+   * the poll may overlap), so an older snapshot never replaces a newer one.
+   */
+  refresh(): Promise<void> {
+    const next = this.refreshing.then(() => this.load());
+    this.refreshing = next.catch(() => {});
+    return next;
   }
 
   /** Reloads if the stored version differs from ours (a cheap one-row read). */
@@ -37,5 +41,12 @@ export class PolicyStore {
     if (version === this.shared.version) return false;
     await this.refresh();
     return true;
+  }
+
+  private async load(): Promise<void> {
+    const snapshot = await this.repository.snapshot();
+    if (snapshot.version === this.shared.version) return;
+    this.definitions = snapshot.policies;
+    this.shared = sharePolicySet(snapshot.version, snapshot.policies);
   }
 }

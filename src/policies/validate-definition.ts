@@ -5,6 +5,7 @@ import { RULE_MODULES } from '../rules/registry.js';
 import type { ErrorDetail, PolicyType } from '../schemas/common.js';
 import type { PolicyDefinition, PolicyInput } from '../schemas/policy.js';
 import { schemaErrors } from '../schemas/check.js';
+import { unstorable } from '../schemas/storable.js';
 
 const checkers = new Map<PolicyType, TypeCheck<TObject>>();
 
@@ -33,6 +34,10 @@ export function toPolicyDefinition(input: PolicyInput, basePath = ''): PolicyDef
   let details: ErrorDetail[] = schemaErrors(checker, input.rules, `${basePath}/rules`);
   if (details.length === 0 && module.check) {
     details = module.check(input.rules).map((d) => ({ path: `${basePath}/rules${d.path}`, message: d.message }));
+  }
+  if (details.length === 0) {
+    const problem = unstorable(input.rules, `${basePath}/rules`);
+    if (problem) details = [problem];
   }
   if (details.length > 0) {
     throw new ServiceError('PES_INVALID_RULES', `The rules do not fit policy_type ${input.policy_type}: ${details[0].path} ${details[0].message}`, details);

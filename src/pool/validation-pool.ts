@@ -2,11 +2,17 @@ import { Piscina } from 'piscina';
 import { ServiceError } from '../errors.js';
 import { VALIDATION_WORKER_FILE } from '../paths.js';
 import type { SharedPolicySet } from '../policies/shared-policy-set.js';
-import type { ValidationOutcome, ValidationTask } from '../../workers/messages.js';
+import type { HeadroomOutcome, HeadroomTask, ValidationOutcome, ValidationTask } from '../../workers/messages.js';
 
 export interface ValidationPoolOptions {
   readonly threads: number;
   readonly maxQueue: number;
+  /**
+   * Request bytes queued or running before new tasks get 503. A worker's time grows with the
+   * body it parses, so a count alone cannot bound the wait: 128 queued 25 KB bodies wait a few
+   * ms, 128 queued 2.3 MB ones seconds. A body arriving at an empty pool is always taken.
+   */
+  readonly maxQueueBytes?: number;
   readonly filename?: string;
 }
 
@@ -17,8 +23,15 @@ export interface ValidationPoolOptions {
  */
 export class ValidationPool {
   readonly piscina: Piscina;
+  /** Tasks handed to Piscina and not yet settled: queued plus running. */
+  private inFlight = 0;
+  /** Body bytes of the tasks in flight. */
+  private inFlightBytes = 0;
+  private readonly maxQueueBytes: number;
+  private workerErrorHandler: (error: unknown) => void = () => {};
 
   constructor(options: ValidationPoolOptions) {
+    this.maxQueueBytes = options.maxQueueBytes ?? Number.POSITIVE_INFINITY;
     this.piscina = new Piscina({
       filename: options.filename ?? VALIDATION_WORKER_FILE,
       minThreads: options.threads,
@@ -27,23 +40,54 @@ export class ValidationPool {
       stricterFIFO: true,
       idleTimeout: Number.POSITIVE_INFINITY,
     });
+    // A worker that fails with no task on it (e.g. while starting) is reported as an 'error'
+    // event; unheard, that event would crash the whole service.
+    this.piscina.on('error', (error: unknown) => this.workerErrorHandler(error));
   }
 
-  async validate(body: Buffer, policySet: SharedPolicySet): Promise<ValidationOutcome> {
+  /** Where failures of idle or starting workers go (the app logs them). */
+  onWorkerError(handler: (error: unknown) => void): void {
+    this.workerErrorHandler = handler;
+  }
+
+  validate(body: Buffer, policySet: SharedPolicySet): Promise<ValidationOutcome> {
+    return this.submit<ValidationOutcome>(body, policySet);
+  }
+
+  /** Headroom runs on the same threads (the worker's `headroom` export), behind the same queue. */
+  headroom(body: Buffer, policySet: SharedPolicySet): Promise<HeadroomOutcome> {
+    return this.submit<HeadroomOutcome>(body, policySet, 'headroom');
+  }
+
+  private async submit<Outcome>(body: Buffer, policySet: SharedPolicySet, name?: string): Promise<Outcome> {
+    const bytes = body.byteLength;
+    if (this.inFlightBytes > 0 && this.inFlightBytes + bytes > this.maxQueueBytes) {
+      throw new ServiceError('PES_OVERLOADED', 'The validation workers hold more work than they can finish in time');
+    }
     const transferable = ownBuffer(body);
-    const task: ValidationTask = { body: transferable, policySet };
+    const task: ValidationTask | HeadroomTask = { body: transferable, policySet };
+    this.inFlight++;
+    this.inFlightBytes += bytes;
     try {
-      return (await this.piscina.run(task, { transferList: [transferable.buffer as ArrayBuffer] })) as ValidationOutcome;
+      return (await this.piscina.run(task, { transferList: [transferable.buffer as ArrayBuffer], ...(name ? { name } : {}) })) as Outcome;
     } catch (error) {
       if ((error as Error).message?.includes('Task queue is at limit')) {
         throw new ServiceError('PES_OVERLOADED', 'All validation workers are busy and the queue is full', undefined, { cause: error });
       }
       throw new ServiceError('PES_WORKER_FAILED', undefined, undefined, { cause: error });
+    } finally {
+      this.inFlight--;
+      this.inFlightBytes -= bytes;
     }
   }
 
   get queueSize(): number {
     return this.piscina.queueSize;
+  }
+
+  /** Validations running in a worker now (in flight and not queued). */
+  get running(): number {
+    return Math.max(0, this.inFlight - this.piscina.queueSize);
   }
 
   get threads(): number {

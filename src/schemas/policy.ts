@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { EnforcementLevel, PolicyType } from './common.js';
+import { EXAMPLE_POLICY } from './examples.js';
 
 const PolicyName = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:-]+$' });
 
@@ -12,7 +13,7 @@ export const PolicyInput = Type.Object(
     enforcement_level: Type.Optional(EnforcementLevel),
     enabled: Type.Optional(Type.Boolean()),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [EXAMPLE_POLICY] },
 );
 export type PolicyInput = Static<typeof PolicyInput>;
 
@@ -28,3 +29,13 @@ export const PolicyDefinition = Type.Object(
 export type PolicyDefinition = Static<typeof PolicyDefinition>;
 
 export const PolicyNameParams = Type.Object({ name: PolicyName });
+
+/** PATCH /api/v1/policies/{name}: enable/disable a policy or change how it is enforced. */
+export const PolicyPatch = Type.Object(
+  {
+    enabled: Type.Optional(Type.Boolean()),
+    enforcement_level: Type.Optional(EnforcementLevel),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type PolicyPatch = Static<typeof PolicyPatch>;

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { EnforcementLevel, Severity } from './common.js';
+import { EXAMPLE_REQUEST, EXAMPLE_RESPONSE } from './examples.js';
 
 const Symbol_ = Type.String({ minLength: 1, maxLength: 64, description: 'Instrument identifier' });
 
@@ -83,15 +84,22 @@ export const ValidationRequest = Type.Object(
       description: 'Policy names; empty = every enabled policy',
     }),
   },
+  { examples: [EXAMPLE_REQUEST] },
 );
 export type ValidationRequest = Static<typeof ValidationRequest>;
 
+/**
+ * A trade of a suggested adjustment. It carries the price and attributes that only the original
+ * trade gave (none when the portfolio state has them), so it re-validates like the original.
+ */
 export const AdjustedTrade = Type.Object(
   {
     symbol: Type.String(),
     side: Type.Union([Type.Literal('BUY'), Type.Literal('SELL')]),
     quantity: Type.Number(),
     original_quantity: Type.Optional(Type.Number()),
+    ...attributeProperties,
+    price: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Settlement price, where it differs from the mark or is its only source' })),
   },
 );
 export type AdjustedTrade = Static<typeof AdjustedTrade>;
@@ -124,5 +132,6 @@ export const ValidationResponse = Type.Object(
     policies_checked: Type.Array(Type.String()),
     adjusted_trades: Type.Optional(Type.Array(AdjustedTrade)),
   },
+  { examples: [EXAMPLE_RESPONSE] },
 );
 export type ValidationResponse = Static<typeof ValidationResponse>;

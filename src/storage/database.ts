@@ -7,6 +7,12 @@ export interface Database extends Queryable {
   readonly kind: 'postgres' | 'pglite';
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * LISTENs on `channel`: `onNotify` runs for each NOTIFY, and once more after a lost connection
+   * is re-established (notifications sent meanwhile are gone). Resolves once listening; the
+   * returned function stops listening.
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   /** Runs a script of several statements (a migration). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;

@@ -24,6 +24,11 @@ export class PGliteDatabase implements Database {
     );
   }
 
+  /** One process, one connection: a notification is never lost, so there is nothing to re-establish. */
+  async listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+    return this.db.listen(channel, () => onNotify());
+  }
+
   async exec(sql: string): Promise<void> {
     await this.db.exec(sql);
   }

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { validationCompletedEvent } from '../events/validation-completed-event.js';
 import type { ValidationResponse } from '../schemas/validation.js';
 import type { ViolationQuery, ViolationRecord } from '../schemas/violations.js';
-import type { Database } from './database.js';
+import type { Database, Queryable } from './database.js';
+import { GroupCommitter, type GroupCommitOptions } from './group-commit.js';
 
 export interface ValidationRecordInput {
   readonly response: ValidationResponse;
@@ -10,31 +12,17 @@ export interface ValidationRecordInput {
   readonly policySetVersion: number;
 }
 
-/** The event the seed specifies, as it is published: see docs and contract section 10. */
-export interface ValidationCompletedEvent {
-  event_id: string;
-  timestamp: string;
-  policy_validation: {
-    decision_id: string;
-    is_compliant: boolean;
-    compliance_score: number;
-    violations: string[];
-    policies_checked: string[];
-  };
-}
+/**
+ * Batches of up to 256 records, two transactions in flight, so one batch travels while the
+ * previous one commits. Against one transaction per record this gave 2–12× the records/s at
+ * 16–256 concurrent callers; one or two in flight measured alike within the noise of a shared
+ * machine (bench/group-commit.bench.ts). `{ maxBatch: 1, maxInFlight: Infinity }` is one
+ * transaction per record.
+ */
+export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 256, maxInFlight: 2 };
 
-export function validationCompletedEvent(response: ValidationResponse, now = new Date()): ValidationCompletedEvent {
-  return {
-    event_id: randomUUID(),
-    timestamp: now.toISOString(),
-    policy_validation: {
-      decision_id: response.decision_id,
-      is_compliant: response.is_compliant,
-      compliance_score: response.compliance_score,
-      violations: response.violations.map((v) => `${v.policy_name}:${v.violation_type}`),
-      policies_checked: response.policies_checked,
-    },
-  };
+interface PendingRecord extends ValidationRecordInput {
+  readonly id: string;
 }
 
 const VIOLATION_COLUMNS = `id, decision_id, policy_name, violation_type, severity, description, resolved, created_at,
@@ -48,43 +36,41 @@ interface ViolationRow extends Omit<ViolationRecord, 'created_at' | 'resolved_at
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
 const toRecord = (row: ViolationRow): ViolationRecord => ({ ...row, created_at: iso(row.created_at)!, resolved_at: iso(row.resolved_at) });
 
-/** Validation records, their violations and their outbox events, written in one transaction. */
+/**
+ * Validation records, their violations and their outbox events, written in one transaction;
+ * concurrent records share transactions (group commit).
+ */
 export class ValidationRepository {
+  private readonly committer: GroupCommitter<PendingRecord>;
+  private readonly committedListeners: Array<() => void> = [];
+
   constructor(
     private readonly db: Database,
     private readonly topic: string,
-  ) {}
+    groupCommit: GroupCommitOptions = DEFAULT_GROUP_COMMIT,
+  ) {
+    this.committer = new GroupCommitter((records) => this.writeBatch(records), groupCommit);
+  }
 
   /** Records one validation; resolves once it is committed. Returns the validation id. */
   async record(input: ValidationRecordInput): Promise<string> {
-    const { response } = input;
-    const event = validationCompletedEvent(response);
-    return this.db.transaction(async (tx) => {
-      const [row] = await tx.query<{ id: string }>(
-        `INSERT INTO validations (decision_id, portfolio_id, is_compliant, compliance_score, policies_checked,
-           policy_set_version, decision, response)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-        [
-          response.decision_id, input.portfolioId, response.is_compliant, response.compliance_score,
-          JSON.stringify(response.policies_checked), input.policySetVersion, input.decisionJson, JSON.stringify(response),
-        ],
-      );
-      if (response.violations.length > 0) {
-        await tx.query(
-          `INSERT INTO policy_violations (validation_id, decision_id, policy_name, violation_type, severity, description,
-             subject, observed, limit_value, pre_trade, enforcement_level)
-           SELECT $1, $2, v.policy_name, v.violation_type, v.severity, v.description, v.subject, v.observed, v."limit",
-             v.pre_trade, v.enforcement_level
-           FROM jsonb_to_recordset($3::jsonb) AS v(policy_name text, violation_type text, severity text, description text,
-             subject text, observed double precision, "limit" double precision, pre_trade double precision, enforcement_level text)`,
-          [row.id, response.decision_id, JSON.stringify(response.violations)],
-        );
-      }
-      await tx.query('INSERT INTO event_outbox (event_id, topic, event_key, payload) VALUES ($1, $2, $3, $4)', [
-        event.event_id, this.topic, response.decision_id, JSON.stringify(event),
-      ]);
-      return row.id;
-    });
+    const id = randomUUID();
+    await this.committer.submit({ ...input, id });
+    return id;
+  }
+
+  /** Calls `listener` after each commit of new records (the outbox relay wakes up on it). */
+  onCommitted(listener: () => void): void {
+    this.committedListeners.push(listener);
+  }
+
+  get commitStats(): { commits: number; items: number } {
+    return this.committer.stats;
+  }
+
+  private async writeBatch(records: readonly PendingRecord[]): Promise<void> {
+    await this.db.transaction((tx) => insertRecords(tx, records, this.topic));
+    for (const listener of this.committedListeners) listener();
   }
 
   async listViolations(query: ViolationQuery): Promise<ViolationRecord[]> {
@@ -116,4 +102,40 @@ export class ValidationRepository {
     );
     return rows[0] && toRecord(rows[0]);
   }
+}
+
+/** Three multi-row inserts (validations, violations, outbox) for the whole batch. */
+async function insertRecords(tx: Queryable, records: readonly PendingRecord[], topic: string): Promise<void> {
+  const column = <V>(pick: (record: PendingRecord) => V) => records.map(pick);
+  await tx.query(
+    `INSERT INTO validations (id, decision_id, portfolio_id, is_compliant, compliance_score, policies_checked,
+       policy_set_version, decision, response)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::boolean[], $5::float8[], $6::jsonb[], $7::bigint[],
+       $8::jsonb[], $9::jsonb[])`,
+    [
+      column((r) => r.id), column((r) => r.response.decision_id), column((r) => r.portfolioId),
+      column((r) => r.response.is_compliant), column((r) => r.response.compliance_score),
+      column((r) => JSON.stringify(r.response.policies_checked)), column((r) => r.policySetVersion),
+      column((r) => r.decisionJson), column((r) => JSON.stringify(r.response)),
+    ],
+  );
+  const violations = records.flatMap((r) => r.response.violations.map((v) => ({ ...v, validation_id: r.id, decision_id: r.response.decision_id })));
+  if (violations.length > 0) {
+    await tx.query(
+      `INSERT INTO policy_violations (validation_id, decision_id, policy_name, violation_type, severity, description,
+         subject, observed, limit_value, pre_trade, enforcement_level)
+       SELECT v.validation_id, v.decision_id, v.policy_name, v.violation_type, v.severity, v.description, v.subject, v.observed,
+         v."limit", v.pre_trade, v.enforcement_level
+       FROM jsonb_to_recordset($1::jsonb) AS v(validation_id uuid, decision_id text, policy_name text, violation_type text,
+         severity text, description text, subject text, observed double precision, "limit" double precision,
+         pre_trade double precision, enforcement_level text)`,
+      [JSON.stringify(violations)],
+    );
+  }
+  const events = records.map((r) => validationCompletedEvent(r.response));
+  await tx.query(
+    `INSERT INTO event_outbox (event_id, topic, event_key, payload)
+     SELECT event_id, $2, event_key, payload FROM unnest($1::uuid[], $3::text[], $4::jsonb[]) AS e(event_id, event_key, payload)`,
+    [events.map((e) => e.event_id), topic, events.map((e) => e.policy_validation.decision_id), events.map((e) => JSON.stringify(e))],
+  );
 }

@@ -15,7 +15,11 @@ export interface TestApp {
  */
 export async function startTestApp(options: { database?: DatabaseKind; env?: NodeJS.ProcessEnv } = {}): Promise<TestApp> {
   let drop: (() => Promise<void>) | undefined;
-  const env: NodeJS.ProcessEnv = { PES_WORKERS: '2', PES_LOG_LEVEL: 'silent', PES_DATA_DIR: 'memory://', ...options.env };
+  // The event-loop guard is off unless a test asks for it: tests share the app's event loop, and
+  // their own synchronous work (building big requests) would look like a saturated service.
+  const env: NodeJS.ProcessEnv = {
+    PES_WORKERS: '2', PES_LOG_LEVEL: 'silent', PES_DATA_DIR: 'memory://', PES_MAX_EVENT_LOOP_LAG_MS: '0', ...options.env,
+  };
   delete env.DATABASE_URL;
   if (options.database === 'postgres') {
     const created = await createPostgresDatabase();

@@ -1,10 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ServiceError } from '../../errors.js';
+import { actorOf } from '../actor.js';
 import type { PolicyStore } from '../../policies/policy-store.js';
 import { toPolicyDefinition } from '../../policies/validate-definition.js';
 import { ErrorBody } from '../../schemas/common.js';
-import { PolicyDefinition, PolicyInput, PolicyNameParams } from '../../schemas/policy.js';
+import { PolicyDefinition, PolicyInput, PolicyNameParams, PolicyPatch } from '../../schemas/policy.js';
 import { unknownPolicy, type PolicyRepository } from '../../storage/policy-repository.js';
 
 export interface PolicyRouteOptions {
@@ -17,7 +18,7 @@ const PolicyReplaceInput = Type.Composite([Type.Omit(PolicyInput, ['policy_name'
   additionalProperties: false,
 });
 
-/** Policy management: list, read, create (409 on a taken name), replace, delete. */
+/** Policy management: list, read, create (409 on a taken name), replace, enable/disable, delete. */
 export async function policyRoutes(app: FastifyInstance, { repository, store }: PolicyRouteOptions): Promise<void> {
   app.get('/api/v1/policies', { schema: { summary: 'List policies', response: { 200: Type.Array(PolicyDefinition), ...errors } } }, async () => {
     return (await repository.snapshot()).policies;
@@ -38,7 +39,7 @@ export async function policyRoutes(app: FastifyInstance, { repository, store }: 
     { schema: { summary: 'Create a policy', body: PolicyInput, response: { 201: PolicyDefinition, ...errors } } },
     async (request, reply) => {
       const definition = toPolicyDefinition(request.body);
-      await repository.create(definition);
+      await repository.create(definition, actorOf(request));
       await store.refresh();
       return reply.code(201).send(definition);
     },
@@ -55,9 +56,26 @@ export async function policyRoutes(app: FastifyInstance, { repository, store }: 
         ]);
       }
       const definition = toPolicyDefinition({ ...request.body, policy_name: name });
-      await repository.replace(definition);
+      await repository.replace(definition, actorOf(request));
       await store.refresh();
       return definition;
+    },
+  );
+
+  app.patch<{ Params: { name: string }; Body: PolicyPatch }>(
+    '/api/v1/policies/:name',
+    {
+      schema: {
+        summary: 'Enable or disable a policy, or change its enforcement level',
+        params: PolicyNameParams,
+        body: PolicyPatch,
+        response: { 200: PolicyDefinition, ...errors },
+      },
+    },
+    async (request) => {
+      const policy = await repository.patch(request.params.name, request.body, actorOf(request));
+      await store.refresh();
+      return policy;
     },
   );
 
@@ -65,7 +83,7 @@ export async function policyRoutes(app: FastifyInstance, { repository, store }: 
     '/api/v1/policies/:name',
     { schema: { summary: 'Delete a policy', params: PolicyNameParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      await repository.remove(request.params.name);
+      await repository.remove(request.params.name, actorOf(request));
       await store.refresh();
       return reply.code(204).send();
     },

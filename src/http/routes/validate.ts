@@ -1,16 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import { ServiceError } from '../../errors.js';
+import type { ServiceMetrics } from '../../observability/metrics.js';
 import type { PolicyStore } from '../../policies/policy-store.js';
 import type { ValidationPool } from '../../pool/validation-pool.js';
 import { ErrorBody } from '../../schemas/common.js';
 import { ValidationRequest, ValidationResponse } from '../../schemas/validation.js';
 import type { ValidationRepository } from '../../storage/validation-repository.js';
+import { EventLoopGuard } from '../admission.js';
 
 export interface ValidateRouteOptions {
   readonly pool: ValidationPool;
   readonly policies: PolicyStore;
   readonly validations: ValidationRepository;
   readonly bodyLimit: number;
+  /** Refuse new validations (503) while the HTTP thread's event loop lags more than this; 0 = never. */
+  readonly maxEventLoopLagMs: number;
+  readonly metrics: ServiceMetrics;
 }
 
 /**
@@ -19,10 +24,19 @@ export interface ValidateRouteOptions {
  * response is sent only after the validation, its violations and its event are committed.
  */
 export async function validateRoutes(app: FastifyInstance, options: ValidateRouteOptions): Promise<void> {
-  const { pool, policies, validations } = options;
+  const { pool, policies, validations, metrics } = options;
   // Encapsulated to this plugin: the JSON body stays bytes here and is parsed off the event loop.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: options.bodyLimit }, (_req, body, done) => done(null, body));
+
+  // Refused before the body is read: a refusal must cost far less than a validation.
+  const guard = new EventLoopGuard(options.maxEventLoopLagMs);
+  app.addHook('onClose', async () => guard.close());
+  app.addHook('onRequest', async () => {
+    if (guard.saturated) {
+      throw new ServiceError('PES_OVERLOADED', `The service is saturated (its event loop is ${Math.round(guard.lagMs)} ms behind)`);
+    }
+  });
 
   app.post(
     '/api/v1/validate',
@@ -39,6 +53,8 @@ export async function validateRoutes(app: FastifyInstance, options: ValidateRout
       const policySet = policies.current;
       const outcome = await pool.validate(request.body as Buffer, policySet);
       if (!outcome.ok) throw new ServiceError(outcome.code, outcome.message, outcome.details);
+      // From here on every log line of this request names the decision as well as the request.
+      request.log = request.log.child({ decision_id: outcome.decision.decision_id });
       try {
         await validations.record({
           response: outcome.response,
@@ -50,6 +66,11 @@ export async function validateRoutes(app: FastifyInstance, options: ValidateRout
         // Fail closed: an approval that is not recorded is not given.
         throw new ServiceError('PES_STORE_UNAVAILABLE', undefined, undefined, { cause: error });
       }
+      metrics.observeValidation(outcome.response);
+      request.log.debug(
+        { is_compliant: outcome.response.is_compliant, violations: outcome.response.violations.length, worker_ms: outcome.elapsedMs },
+        'validation recorded',
+      );
       reply.header('x-pes-worker', String(outcome.threadId));
       return outcome.response;
     },

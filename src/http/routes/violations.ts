@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ServiceError } from '../../errors.js';
+import { actorOf } from '../actor.js';
 import { ErrorBody } from '../../schemas/common.js';
 import { ViolationParams, ViolationPatch, ViolationQuery, ViolationRecord } from '../../schemas/violations.js';
 import type { ValidationRepository } from '../../storage/validation-repository.js';
@@ -19,8 +20,7 @@ export async function violationRoutes(app: FastifyInstance, { validations }: { v
     '/api/v1/violations/:id',
     { schema: { summary: 'Resolve a violation', params: ViolationParams, body: ViolationPatch, response: { 200: ViolationRecord, ...errors } } },
     async (request) => {
-      const actor = (request as { principal?: { name: string } }).principal?.name ?? 'local';
-      const record = await validations.resolveViolation(request.params.id, actor);
+      const record = await validations.resolveViolation(request.params.id, actorOf(request));
       if (!record) throw new ServiceError('PES_VIOLATION_NOT_FOUND', `Violation ${request.params.id} does not exist`);
       return record;
     },

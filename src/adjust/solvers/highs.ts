@@ -1,0 +1,112 @@
+import { createRequire } from 'node:module';
+import type { Highs, ModelData } from 'highs';
+import type { LinearProgram, RowBlock } from '../program.js';
+import { LP_SECONDS, MIP_SECONDS, isMixedInteger, type SolveResult, type Solver, type SolverSession } from './solver.js';
+
+// The package's types describe its CommonJS build, whose export is the loader itself.
+const highsLoader = createRequire(import.meta.url)('highs') as () => Promise<Highs>;
+
+/** Loaded once per thread (≈40 ms) and reused: a fresh instance per solve costs 15–30 ms. */
+let loading: Promise<Highs> | undefined;
+export function loadHighs(): Promise<Highs> {
+  loading ??= highsLoader();
+  return loading as Promise<Highs>;
+}
+
+/**
+ * Options for every run. Presolve is off for LPs (the reduced models are small: presolve costs
+ * more than it saves, PERFORMANCE-NOTES.md) and on for MIPs; tolerances are tightened so that a
+ * solution on a limit stays within the engine's 1e-9, and MIPs are solved to optimality.
+ */
+function options(mixedInteger: boolean) {
+  return {
+    output_flag: false,
+    presolve: mixedInteger ? 'on' : 'off',
+    primal_feasibility_tolerance: 1e-10,
+    dual_feasibility_tolerance: 1e-10,
+    mip_feasibility_tolerance: 1e-9,
+    mip_rel_gap: 0,
+    mip_abs_gap: 1e-12,
+    small_matrix_value: 1e-12,
+    time_limit: mixedInteger ? MIP_SECONDS : LP_SECONDS,
+  } as const;
+}
+
+function toModelData(highs: Highs, lp: LinearProgram): ModelData {
+  const mixedInteger = isMixedInteger(lp);
+  return {
+    numCols: lp.numCols,
+    numRows: lp.numRows,
+    sense: highs.constants.objectiveSense.minimize,
+    offset: lp.offset,
+    colCost: lp.colCost,
+    colLower: lp.colLower,
+    colUpper: lp.colUpper,
+    rowLower: lp.lower,
+    rowUpper: lp.upper,
+    matrix: { format: 'csr', numRows: lp.numRows, numCols: lp.numCols, starts: lp.starts, indices: lp.indices, values: lp.values },
+    ...(mixedInteger ? { integrality: Int32Array.from(lp.integer) } : {}),
+  };
+}
+
+/** HiGHS through its model API: typed-array CSR in, a persistent model kept for re-solves. */
+export function highsSolver(highs: Highs): Solver {
+  const status = highs.constants.modelStatus;
+  return {
+    name: 'highs',
+    open(lp: LinearProgram): SolverSession {
+      const mixedInteger = isMixedInteger(lp);
+      const model = highs.createModel(toModelData(highs, lp));
+      try {
+        model.options.set(options(mixedInteger));
+      } catch (error) {
+        model.dispose();
+        throw error;
+      }
+      return {
+        solve(): SolveResult {
+          // Nothing to optimise (every column fixed by the reduction): HiGHS would not report optimal.
+          if (lp.numCols === 0) return { status: 'optimal', x: new Float64Array(0), objective: lp.offset };
+          try {
+            const { modelStatus } = model.run();
+            if (modelStatus === status.optimal) {
+              return { status: 'optimal', x: model.getSolution().colValue, objective: model.getObjectiveValue() };
+            }
+            if (modelStatus === status.timeLimit && mixedInteger && model.info.get('primal_solution_status') === highs.constants.solutionStatus.feasible) {
+              return { status: 'feasible', x: model.getSolution().colValue, objective: model.getObjectiveValue() };
+            }
+            if (modelStatus === status.infeasible) return { status: 'infeasible' };
+            if (modelStatus === status.unbounded) return { status: 'unbounded' };
+            return { status: 'failed', detail: `HiGHS model status ${modelStatus}` };
+          } catch (error) {
+            return { status: 'failed', detail: `HiGHS: ${(error as Error).message}` };
+          }
+        },
+        addRows(rows: RowBlock): void {
+          const count = rows.lower.length;
+          model.addRows({
+            lower: rows.lower,
+            upper: rows.upper,
+            matrix: { format: 'csr', numRows: count, numCols: lp.numCols, starts: rows.starts, indices: rows.indices, values: rows.values },
+          });
+        },
+        close(): void {
+          model.dispose();
+        },
+      };
+    },
+  };
+}
+
+/** HiGHS through CPLEX LP text (parsed per solve): kept to measure against the model API. */
+export function solveHighsText(highs: Highs, text: string, numCols: number): SolveResult {
+  const solution = highs.solve(text, { presolve: 'off', output_flag: false, primal_feasibility_tolerance: 1e-10 });
+  if (solution.Status !== 'Optimal') {
+    if (solution.Status === 'Infeasible') return { status: 'infeasible' };
+    if (solution.Status === 'Unbounded') return { status: 'unbounded' };
+    return { status: 'failed', detail: `HiGHS: ${solution.Status}` };
+  }
+  const x = new Float64Array(numCols);
+  for (let j = 0; j < numCols; j++) x[j] = solution.Columns[`x${j}`]?.Primal ?? 0;
+  return { status: 'optimal', x, objective: solution.ObjectiveValue };
+}
