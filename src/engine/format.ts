@@ -1,6 +1,8 @@
 /** 0.124 → "12.40%" */
 export function percent(value: number): string {
-  return `${(value * 100).toFixed(2)}%`;
+  const text = (value * 100).toFixed(2);
+  // A value that rounds to zero is shown as 0.00%, whatever its sign.
+  return `${text === '-0.00' ? '0.00' : text}%`;
 }
 
 /** 1234567.891 → "1,234,567.89" */
