@@ -7,6 +7,7 @@ import { ValidationRequest, ValidationResponse } from '../../src/schemas/validat
 import { startTestApp, type TestApp } from '../support/app.js';
 
 const contractExample = JSON.parse(readFileSync(new URL('../fixtures/contract-example.json', import.meta.url), 'utf8'));
+const contractResponse = JSON.parse(readFileSync(new URL('../fixtures/contract-example-response.json', import.meta.url), 'utf8'));
 
 let t: TestApp;
 beforeAll(async () => {
@@ -19,12 +20,13 @@ describe('the OpenAPI document at /docs/json', () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json();
     const validate = doc.paths['/api/v1/validate'].post;
     expect(validate.requestBody.content['application/json'].example).toEqual(contractExample);
-    expect(validate.responses['200'].content['application/json'].example).toEqual(EXAMPLE_RESPONSE);
+    expect(validate.responses['200'].content['application/json'].example).toEqual(contractResponse);
     expect(doc.paths['/api/v1/policies'].post.requestBody.content['application/json'].example).toEqual(EXAMPLE_POLICY);
   });
 
   it('has examples that satisfy their own schemas', () => {
     expect(EXAMPLE_REQUEST).toEqual(contractExample);
+    expect(EXAMPLE_RESPONSE).toEqual(contractResponse);
     expect([...Value.Errors(ValidationRequest, EXAMPLE_REQUEST)]).toEqual([]);
     expect([...Value.Errors(ValidationResponse, EXAMPLE_RESPONSE)]).toEqual([]);
     expect([...Value.Errors(PolicyInput, EXAMPLE_POLICY)]).toEqual([]);
