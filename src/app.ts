@@ -70,7 +70,7 @@ export async function startServices(config: Config): Promise<Services> {
   const policies = new PolicyStore(policyRepository);
   await policies.refresh();
   const validations = new ValidationRepository(db, config.kafkaTopic);
-  const pool = new ValidationPool({ threads: config.workers, maxQueue: config.maxQueue, maxQueueBytes: config.maxQueueBytes });
+  const pool = new ValidationPool({ threads: config.workers, maxQueue: config.maxQueue, maxQueueWaitMs: config.maxQueueWaitMs });
   return { config, db, policyRepository, policies, validations, pool, ...(appliedPolicies ? { appliedPolicies } : {}) };
 }
 
@@ -113,7 +113,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } });
 
-  await app.register(validateRoutes, { pool, policies, validations, bodyLimit: config.bodyLimit, maxEventLoopLagMs: config.maxEventLoopLagMs, metrics });
+  await app.register(validateRoutes, { pool, policies, validations, bodyLimit: config.bodyLimit, maxLagMs: config.maxEventLoopLagMs, metrics });
   await app.register(headroomRoutes, { pool, policies, bodyLimit: config.bodyLimit });
   await app.register(policyRoutes, { repository: policyRepository, store: policies });
   await app.register(violationRoutes, { validations });

@@ -14,9 +14,12 @@ export interface Config {
   readonly workers: number;
   /** Validations waiting for a worker before new ones get 503. */
   readonly maxQueue: number;
-  /** Request bytes queued or running in the workers before new validations get 503. */
-  readonly maxQueueBytes: number;
-  /** Event-loop lag (ms) of the HTTP thread above which new validations get 503; 0 = never. */
+  /** New validations get 503 when the workers' work in flight would keep them waiting longer (ms). */
+  readonly maxQueueWaitMs: number;
+  /**
+   * How far behind (ms) the service may fall before new validations get 503: the HTTP thread's
+   * event-loop lag, or the wait of the oldest audit record for its commit. 0 = never.
+   */
   readonly maxEventLoopLagMs: number;
   readonly bodyLimit: number;
   readonly kafkaBrokers: string[];
@@ -106,10 +109,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: env.PES_DATA_DIR || join(PROJECT_ROOT, '.pes-data'),
     workers,
     maxQueue: integer(env, 'PES_MAX_QUEUE', workers * 64, 1, 1_000_000),
-    // A worker parses and checks ~100 KB of request per ms on this class of machine: 4 MiB per
-    // worker is ~40 ms of queued work, inside the 100 ms P99 with the request's own time added.
-    maxQueueBytes: integer(env, 'PES_MAX_QUEUE_BYTES', workers * 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024 * 64),
-    maxEventLoopLagMs: integer(env, 'PES_MAX_EVENT_LOOP_LAG_MS', 40, 0, 60_000),
+    // Half the 100 ms P99 objective: the other half is for the request's own work and its answer.
+    maxQueueWaitMs: integer(env, 'PES_MAX_QUEUE_WAIT_MS', 50, 1, 3_600_000),
+    // Half the 100 ms P99 objective: a backlog this deep is worth refusing work for.
+    maxEventLoopLagMs: integer(env, 'PES_MAX_EVENT_LOOP_LAG_MS', 50, 0, 60_000),
     // 100,000 positions of ~200 bytes each, with room to spare.
     bodyLimit: integer(env, 'PES_BODY_LIMIT', 64 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     kafkaBrokers: (env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean),

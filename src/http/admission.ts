@@ -1,45 +1,89 @@
 import { performance } from 'node:perf_hooks';
 
 /**
- * Sheds validations while the HTTP thread itself is saturated. The pool's bounded queue sheds
- * when the workers are the bottleneck; when the HTTP thread is (reading bodies, the embedded
- * database, answering), requests wait in the socket backlog where no queue limit sees them, and
- * every latency grows without bound. The symptom is event-loop lag: a timer due every `probeMs`
- * runs late by about the time the loop spent on other work. While two probes in a row ran more
- * than `maxLagMs` late (one late probe is a pause, e.g. garbage collection; two is a backlog),
- * new validations are refused at once (503): a refusal costs a small fraction of a validation,
- * so the loop catches up and the requests it accepts keep their latency.
+ * Admission control for validations: refuse new ones (503) while the service is already behind,
+ * so that the ones it accepts keep their latency and it recovers by itself. The pool's bounded
+ * queue (count and bytes) sheds when the workers are the bottleneck; two other places can fall
+ * behind without any queue limit seeing it:
+ *  - the HTTP thread itself (reading bodies, the embedded database's synchronous writes,
+ *    answering): requests then wait unread in the socket backlog. Symptom: event-loop lag, i.e.
+ *    a timer due every `probeMs` runs late. A loop found B ms behind refuses for the next B ms:
+ *    what arrived meanwhile is refused cheaply instead of admitted as one big burst (which would
+ *    make the next database batch, and the next block, bigger still).
+ *  - the audit store: records wait for their commit. Symptom: the oldest record still waiting
+ *    has waited long. (Audit writes are small whatever the request's size, so unlike a request's
+ *    age this does not mistake a big request for a backlog.)
+ * Either counts only while at least `minInFlight` validations are in flight: with fewer there is
+ * no backlog to protect (a lone slow start-up write or pause is not overload).
+ * A refusal costs a small fraction of a validation, so refusing lets the service catch up.
  */
-export class EventLoopGuard {
+export class AdmissionControl {
   private lag = 0;
-  private previousLag = 0;
-  private readonly timer: NodeJS.Timeout;
+  /** performance.now() until which the loop counts as behind. */
+  private behindUntil = 0;
+  private timer?: NodeJS.Timeout;
+  /** Start times of the audit commits awaited now, oldest first (a Map keeps insertion order). */
+  private readonly commits = new Map<object, number>();
+  /** Validations admitted and not yet answered. */
+  private inFlight = 0;
 
   constructor(
+    /** How far behind, in ms, the service may fall before it refuses; 0 = never refuse. */
     private readonly maxLagMs: number,
-    probeMs = 10,
-  ) {
+    /** Fewest validations in flight that make a backlog (e.g. the pool's thread count). */
+    private readonly minInFlight: number,
+    private readonly probeMs = 10,
+  ) {}
+
+  /** Starts probing the event loop: once the app is ready, so that its own start-up does not count as lag. */
+  start(): void {
+    if (this.timer || this.maxLagMs === 0) return;
+    const probeMs = this.probeMs;
     let due = performance.now() + probeMs;
     this.timer = setInterval(() => {
       const now = performance.now();
-      this.previousLag = this.lag;
       this.lag = Math.max(0, now - due);
+      if (this.lag > this.maxLagMs) this.behindUntil = now + this.lag;
       due = now + probeMs;
     }, probeMs);
     this.timer.unref();
   }
 
-  /** How late the last probe ran, in ms. */
-  get lagMs(): number {
-    return this.lag;
+  /** Why new validations should be refused now, or undefined to accept them. */
+  behind(): string | undefined {
+    if (this.maxLagMs === 0 || this.inFlight < this.minInFlight) return undefined;
+    const now = performance.now();
+    if (now < this.behindUntil) return `its event loop ran ${Math.round(this.lag)} ms late`;
+    const oldest = this.commits.values().next();
+    if (!oldest.done && now - oldest.value > this.maxLagMs) {
+      return `audit records have waited ${Math.round(now - oldest.value)} ms for their commit`;
+    }
+    return undefined;
   }
 
-  /** Whether new work should be refused now; never when maxLagMs is 0 (guard off). */
-  get saturated(): boolean {
-    return this.maxLagMs > 0 && Math.min(this.lag, this.previousLag) > this.maxLagMs;
+  /** Runs one admitted validation, counting it in flight until it settles. */
+  async admitted<T>(validation: () => Promise<T>): Promise<T> {
+    this.inFlight++;
+    try {
+      return await validation();
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  /** Runs `commit`, counting how long it waits. */
+  async trackCommit<T>(commit: () => Promise<T>): Promise<T> {
+    const token = {};
+    this.commits.set(token, performance.now());
+    try {
+      return await commit();
+    } finally {
+      this.commits.delete(token);
+    }
   }
 
   close(): void {
     clearInterval(this.timer);
+    this.timer = undefined;
   }
 }

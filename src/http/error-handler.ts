@@ -20,7 +20,10 @@ function validationDetails(error: FastifyError): ErrorDetail[] {
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ServiceError) {
-      if (error.statusCode >= 500) request.log.error({ err: error.cause ?? error }, error.message);
+      // Shedding load is the service working as designed, and counted in the metrics: an error
+      // line (with a stack) per refusal would cost most of what refusing saves, when it matters most.
+      if (error.code === 'PES_OVERLOADED') request.log.debug(error.message);
+      else if (error.statusCode >= 500) request.log.error({ err: error.cause ?? error }, error.message);
       if (error.code === 'PES_OVERLOADED' || error.code === 'PES_STORE_UNAVAILABLE') reply.header('retry-after', '1');
       const body = error.toBody();
       if (error.statusCode >= 500) body.error_id = request.id;

@@ -8,13 +8,19 @@ export interface ValidationPoolOptions {
   readonly threads: number;
   readonly maxQueue: number;
   /**
-   * Request bytes queued or running before new tasks get 503. A worker's time grows with the
-   * body it parses, so a count alone cannot bound the wait: 128 queued 25 KB bodies wait a few
-   * ms, 128 queued 2.3 MB ones seconds. A body arriving at an empty pool is always taken.
+   * New tasks get 503 when the work already in flight would keep them waiting longer than this
+   * (ms). A count alone cannot bound the wait: 128 queued 25 KB bodies wait a few ms, 128 queued
+   * 2.3 MB ones seconds, and a worker sharing its core with other work is slower than alone.
+   * A task arriving at an idle pool is always taken.
    */
-  readonly maxQueueBytes?: number;
+  readonly maxQueueWaitMs?: number;
   readonly filename?: string;
 }
+
+/** A worker's time grows with the body it parses: ~1 ms per 50 KB until measured. */
+const INITIAL_MS_PER_BYTE = 1 / 50_000;
+/** Weight of each new measurement in the moving average of ms per byte. */
+const SMOOTHING = 0.05;
 
 /**
  * The worker pool every validation runs in. FIFO dispatch (Piscina's default requeues a task it
@@ -27,11 +33,15 @@ export class ValidationPool {
   private inFlight = 0;
   /** Body bytes of the tasks in flight. */
   private inFlightBytes = 0;
-  private readonly maxQueueBytes: number;
+  /** Worker time per body byte, a moving average of what the workers report (elapsedMs / bytes). */
+  private msPerByte = INITIAL_MS_PER_BYTE;
+  private readonly maxQueueWaitMs: number;
+  private readonly threadCount: number;
   private workerErrorHandler: (error: unknown) => void = () => {};
 
   constructor(options: ValidationPoolOptions) {
-    this.maxQueueBytes = options.maxQueueBytes ?? Number.POSITIVE_INFINITY;
+    this.maxQueueWaitMs = options.maxQueueWaitMs ?? Number.POSITIVE_INFINITY;
+    this.threadCount = options.threads;
     this.piscina = new Piscina({
       filename: options.filename ?? VALIDATION_WORKER_FILE,
       minThreads: options.threads,
@@ -61,15 +71,17 @@ export class ValidationPool {
 
   private async submit<Outcome>(body: Buffer, policySet: SharedPolicySet, name?: string): Promise<Outcome> {
     const bytes = body.byteLength;
-    if (this.inFlightBytes > 0 && this.inFlightBytes + bytes > this.maxQueueBytes) {
-      throw new ServiceError('PES_OVERLOADED', 'The validation workers hold more work than they can finish in time');
+    if (this.inFlightBytes > 0 && this.expectedWaitMs() > this.maxQueueWaitMs) {
+      throw new ServiceError('PES_OVERLOADED', `The validation workers hold ~${Math.round(this.expectedWaitMs())} ms of work; new work would wait too long`);
     }
     const transferable = ownBuffer(body);
     const task: ValidationTask | HeadroomTask = { body: transferable, policySet };
     this.inFlight++;
     this.inFlightBytes += bytes;
     try {
-      return (await this.piscina.run(task, { transferList: [transferable.buffer as ArrayBuffer], ...(name ? { name } : {}) })) as Outcome;
+      const outcome = (await this.piscina.run(task, { transferList: [transferable.buffer as ArrayBuffer], ...(name ? { name } : {}) })) as Outcome;
+      this.learn(outcome, bytes);
+      return outcome;
     } catch (error) {
       if ((error as Error).message?.includes('Task queue is at limit')) {
         throw new ServiceError('PES_OVERLOADED', 'All validation workers are busy and the queue is full', undefined, { cause: error });
@@ -79,6 +91,17 @@ export class ValidationPool {
       this.inFlight--;
       this.inFlightBytes -= bytes;
     }
+  }
+
+  /** Wait = work in flight / threads, with work = bytes × measured ms per byte. */
+  private expectedWaitMs(): number {
+    return (this.inFlightBytes * this.msPerByte) / this.threadCount;
+  }
+
+  private learn(outcome: unknown, bytes: number): void {
+    const elapsedMs = (outcome as { elapsedMs?: number }).elapsedMs;
+    if (elapsedMs === undefined || bytes === 0) return;
+    this.msPerByte += SMOOTHING * (elapsedMs / bytes - this.msPerByte);
   }
 
   get queueSize(): number {

@@ -6,15 +6,15 @@ import type { ValidationPool } from '../../pool/validation-pool.js';
 import { ErrorBody } from '../../schemas/common.js';
 import { ValidationRequest, ValidationResponse } from '../../schemas/validation.js';
 import type { ValidationRepository } from '../../storage/validation-repository.js';
-import { EventLoopGuard } from '../admission.js';
+import { AdmissionControl } from '../admission.js';
 
 export interface ValidateRouteOptions {
   readonly pool: ValidationPool;
   readonly policies: PolicyStore;
   readonly validations: ValidationRepository;
   readonly bodyLimit: number;
-  /** Refuse new validations (503) while the HTTP thread's event loop lags more than this; 0 = never. */
-  readonly maxEventLoopLagMs: number;
+  /** Refuse new validations (503) while the service is this many ms behind (see AdmissionControl); 0 = never. */
+  readonly maxLagMs: number;
   readonly metrics: ServiceMetrics;
 }
 
@@ -30,12 +30,13 @@ export async function validateRoutes(app: FastifyInstance, options: ValidateRout
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: options.bodyLimit }, (_req, body, done) => done(null, body));
 
   // Refused before the body is read: a refusal must cost far less than a validation.
-  const guard = new EventLoopGuard(options.maxEventLoopLagMs);
-  app.addHook('onClose', async () => guard.close());
+  // Fewer validations in flight than threads means nothing waits: no backlog to refuse work for.
+  const admission = new AdmissionControl(options.maxLagMs, Math.max(1, pool.threads));
+  app.addHook('onReady', async () => admission.start());
+  app.addHook('onClose', async () => admission.close());
   app.addHook('onRequest', async () => {
-    if (guard.saturated) {
-      throw new ServiceError('PES_OVERLOADED', `The service is saturated (its event loop is ${Math.round(guard.lagMs)} ms behind)`);
-    }
+    const reason = admission.behind();
+    if (reason) throw new ServiceError('PES_OVERLOADED', `The service is behind (${reason}); retry after Retry-After seconds`);
   });
 
   app.post(
@@ -49,30 +50,33 @@ export async function validateRoutes(app: FastifyInstance, options: ValidateRout
       // The worker validates against the same schema; validating here too would parse twice.
       validatorCompiler: () => () => true,
     },
-    async (request, reply) => {
-      const policySet = policies.current;
-      const outcome = await pool.validate(request.body as Buffer, policySet);
-      if (!outcome.ok) throw new ServiceError(outcome.code, outcome.message, outcome.details);
-      // From here on every log line of this request names the decision as well as the request.
-      request.log = request.log.child({ decision_id: outcome.decision.decision_id });
-      try {
-        await validations.record({
-          response: outcome.response,
-          portfolioId: outcome.decision.portfolio_id,
-          decisionJson: outcome.decision.decision_json,
-          policySetVersion: policySet.version,
-        });
-      } catch (error) {
-        // Fail closed: an approval that is not recorded is not given.
-        throw new ServiceError('PES_STORE_UNAVAILABLE', undefined, undefined, { cause: error });
-      }
-      metrics.observeValidation(outcome.response);
-      request.log.debug(
-        { is_compliant: outcome.response.is_compliant, violations: outcome.response.violations.length, worker_ms: outcome.elapsedMs },
-        'validation recorded',
-      );
-      reply.header('x-pes-worker', String(outcome.threadId));
-      return outcome.response;
-    },
+    async (request, reply) =>
+      admission.admitted(async () => {
+        const policySet = policies.current;
+        const outcome = await pool.validate(request.body as Buffer, policySet);
+        if (!outcome.ok) throw new ServiceError(outcome.code, outcome.message, outcome.details);
+        // From here on every log line of this request names the decision as well as the request.
+        request.log = request.log.child({ decision_id: outcome.decision.decision_id });
+        try {
+          await admission.trackCommit(() =>
+            validations.record({
+              response: outcome.response,
+              portfolioId: outcome.decision.portfolio_id,
+              decisionJson: outcome.decision.decision_json,
+              policySetVersion: policySet.version,
+            }),
+          );
+        } catch (error) {
+          // Fail closed: an approval that is not recorded is not given.
+          throw new ServiceError('PES_STORE_UNAVAILABLE', undefined, undefined, { cause: error });
+        }
+        metrics.observeValidation(outcome.response);
+        request.log.debug(
+          { is_compliant: outcome.response.is_compliant, violations: outcome.response.violations.length, worker_ms: outcome.elapsedMs },
+          'validation recorded',
+        );
+        reply.header('x-pes-worker', String(outcome.threadId));
+        return outcome.response;
+      }),
   );
 }

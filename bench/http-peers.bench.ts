@@ -1,0 +1,37 @@
+/**
+ * Peers of the validate route, each its own process under the same open-model search as the
+ * service (bench/http-load.bench.ts): a bare Fastify route that parses and TypeBox-validates
+ * the same 100-position body (the ceiling), the engine inline on the main thread, and the
+ * engine through the worker pool; the last two without a database.
+ * Run alone: npx tsx bench/http-peers.bench.ts [--quick]
+ */
+import { startPeer, type PeerKind } from './support/processes.js';
+import { findSustainableRate } from './support/rate-search.js';
+import type { LoadResult } from './support/load-generator.js';
+import { realisticBodies } from './support/realistic-mix.js';
+import { saveResult } from './support/results.js';
+import { SUSTAINABLE_P99_MS, WINDOWS } from './support/scenario.js';
+
+export interface PeerCase {
+  readonly peer: PeerKind;
+  readonly sustainableRate: number;
+  readonly steps: LoadResult[];
+}
+
+const PEERS: PeerKind[] = ['bare', 'inline', 'pool'];
+const bodies = realisticBodies(100, 30);
+const cases: PeerCase[] = [];
+for (const peer of PEERS) {
+  const server = await startPeer(peer);
+  try {
+    const search = await findSustainableRate({
+      url: `${server.url}/api/v1/validate`, bodies, startRate: 400, p99LimitMs: SUSTAINABLE_P99_MS,
+      stepMs: WINDOWS.step, warmupMs: WINDOWS.warmup, label: `peer ${peer}`, server,
+    });
+    cases.push({ peer, sustainableRate: search.sustainableRate, steps: search.steps });
+  } finally {
+    await server.stop();
+  }
+}
+console.table(cases.map((c) => ({ peer: c.peer, 'highest sustainable req/s': c.sustainableRate })));
+saveResult('http-peers', { positions: 100, p99LimitMs: SUSTAINABLE_P99_MS, cases });

@@ -1,0 +1,69 @@
+/**
+ * Overload: the service at twice its highest sustainable rate. It should shed what it cannot
+ * serve at once (503 PES_OVERLOADED with Retry-After, from the bounded pool queue), keep the
+ * accepted requests' P99 under 100 ms, keep its memory bounded, and recover by itself when the
+ * load drops back. Phases on one service process: half rate, twice the rate, half rate again.
+ * Run alone (after npm run build): npx tsx bench/overload.bench.ts [--quick] [sustainable req/s]
+ */
+import { runLoad, type LoadResult } from './support/load-generator.js';
+import { startService } from './support/processes.js';
+import { describeStep, findSustainableRate } from './support/rate-search.js';
+import { addPolicies, realisticBodies } from './support/realistic-mix.js';
+import { saveResult } from './support/results.js';
+import { SUSTAINABLE_P99_MS, WINDOWS, databaseLabel, earlierResult, serviceOptions } from './support/scenario.js';
+
+interface Phase {
+  readonly name: string;
+  readonly load: LoadResult;
+  readonly rssMb: { start: number; max: number; end: number };
+}
+
+const bodies = realisticBodies(100, 30);
+const service = await startService(serviceOptions());
+try {
+  await addPolicies(service.url);
+  const url = `${service.url}/api/v1/validate`;
+  // The sustainable rate from this suite run's http-load scenario, the command line, or a search here.
+  const fromArgs = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)));
+  const earlier = earlierResult<{ cases: Array<{ positions: number; sustainableRate: number }> }>('http-load');
+  let sustainableRate = fromArgs || earlier?.cases.find((c) => c.positions === 100)?.sustainableRate || 0;
+  if (!sustainableRate) {
+    sustainableRate = (await findSustainableRate({
+      url, bodies, startRate: 150, p99LimitMs: SUSTAINABLE_P99_MS, stepMs: WINDOWS.step, warmupMs: WINDOWS.warmup, label: 'overload search',
+    })).sustainableRate;
+  }
+  if (!sustainableRate) throw new Error('no sustainable rate found: nothing to overload');
+
+  const phases: Phase[] = [];
+  const phase = async (name: string, rate: number, durationMs: number) => {
+    const rss = { start: service.rssMb(), max: 0, end: 0 };
+    const load = await runLoad({
+      url, bodies, rate, durationMs, warmupMs: 0, sampleEveryMs: 200,
+      onSample: () => void (rss.max = Math.max(rss.max, service.rssMb())),
+    });
+    rss.end = service.rssMb();
+    rss.max = Math.max(rss.max, rss.end);
+    phases.push({ name, load, rssMb: rss });
+    const refused = load.refused.count > 0 ? `; refusals answered in P50 ${load.refused.p50Ms.toFixed(2)} P99 ${load.refused.p99Ms.toFixed(2)} ms` : '';
+    console.log(`overload ${name}: ${describeStep(load)} ${JSON.stringify(load.statuses)}${refused}; RSS ${rss.start.toFixed(0)} → max ${rss.max.toFixed(0)} MB`);
+  };
+  // Unrecorded warm-up: JIT, connections and the database's caches, as in the load search.
+  await runLoad({ url, bodies, rate: Math.round(sustainableRate / 2), durationMs: WINDOWS.step, warmupMs: 0 });
+  await phase('before (½×)', Math.round(sustainableRate / 2), WINDOWS.recovery);
+  await phase('overload (2×)', sustainableRate * 2, WINDOWS.overload);
+  await phase('after (½×)', Math.round(sustainableRate / 2), WINDOWS.recovery);
+
+  const overload = phases[1].load;
+  const after = phases[2].load;
+  const verdict = {
+    shed: (overload.statuses['503'] ?? 0) > 0,
+    acceptedP99UnderLimit: overload.accepted.p99Ms < SUSTAINABLE_P99_MS,
+    onlyOkOr503: Object.keys(overload.statuses).every((s) => s === '200' || s === '503'),
+    recovered: after.errors === 0 && after.accepted.p99Ms < SUSTAINABLE_P99_MS,
+    rssGrowthMb: phases[1].rssMb.max - phases[0].rssMb.start,
+  };
+  console.log('overload verdict:', verdict);
+  saveResult('overload', { database: databaseLabel(), sustainableRate, phases, verdict });
+} finally {
+  await service.stop();
+}

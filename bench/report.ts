@@ -1,0 +1,325 @@
+/**
+ * Regenerates docs/benchmarks.md, docs/benchmarks-latency.svg and docs/benchmarks-scaling.svg
+ * from bench/results/latest.json. `npm run bench` calls it after a run; on its own
+ * (`npm run bench:report`) it redraws the page from the last results. Never edit the page by hand.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../src/paths.js';
+import { predict } from './support/linear-fit.js';
+import type { LatencySummary, LoadResult } from './support/load-generator.js';
+import { lineChart, type Series } from './support/svg-plot.js';
+import {
+  RESULTS_FILE, type EngineResult, type HttpLoadResult, type HttpPeersResult, type OverloadResult, type PoolResult, type SuiteResults,
+} from './support/suite-results.js';
+
+const DOCS = join(PROJECT_ROOT, 'docs');
+const KNOWN = new Set(['engine', 'pool', 'http-load', 'http-peers', 'overload']);
+const TARGETS = { ceilingShare: 0.5, p99AtReportMs: 10, p99LargeMs: 50, linearFitError: 0.25, rssGrowthMb: 256 };
+const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#17becf'];
+
+const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
+const pct = (v: number) => `${(v * 100).toFixed(0)} %`;
+const int = (v: number) => Math.round(v).toLocaleString('en-US');
+const met = (ok: boolean | undefined) => (ok === undefined ? 'not measured' : ok ? '**met**' : '**not met**');
+const table = (head: string[], rows: Array<Array<string | number>>) =>
+  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const latencyCells = (l: LatencySummary) => [ms(l.p50Ms), ms(l.p99Ms), ms(l.p999Ms), ms(l.maxMs)];
+const statuses = (r: LoadResult) => Object.entries(r.statuses).map(([s, n]) => `${s}: ${int(n)}`).join(', ');
+
+function resultOf<T>(results: SuiteResults, scenario: string): T | undefined {
+  return results.scenarios.find((s) => s.scenario === scenario && s.exitCode === 0)?.result as T | undefined;
+}
+
+const cpuCell = (r?: LoadResult) => (r?.cpu ? `${ms(r.cpu.mainMs)} / ${ms(r.cpu.otherMs)}` : '–');
+const rate = (v: number) => (v >= 100 ? int(v) : `${+v.toPrecision(3)}`);
+
+function stepRows(steps: readonly LoadResult[]): Array<Array<string | number>> {
+  return [...steps].sort((a, b) => a.offeredRate - b.offeredRate)
+    .map((s) => [rate(s.offeredRate), rate(s.achievedRate), ...latencyCells(s.accepted), int(s.errors), cpuCell(s)]);
+}
+
+/** " P99 by kind: compliant 4.1 ms, violating 9.3 ms." when the run labelled its bodies. */
+const byLabel = (r: LoadResult) => {
+  const labels = Object.entries(r.acceptedByLabel ?? {});
+  return labels.length ? ` P99 by kind: ${labels.map(([label, l]) => `${label} ${ms(l.p99Ms)} ms`).join(', ')}.` : '';
+};
+
+const STEP_HEAD = ['offered req/s', 'achieved 2xx/s', 'P50 ms', 'P99 ms', 'P99.9 ms', 'max ms', 'errors', 'server CPU ms per request: main / other threads'];
+/** The search step run at the sustainable rate (the one that set it). */
+const stepAt = (steps: readonly LoadResult[], offered: number) => steps.find((s) => s.offeredRate === offered);
+
+function targets(engine?: EngineResult, load?: HttpLoadResult, peers?: HttpPeersResult, overload?: OverloadResult): string {
+  const small = load?.cases.find((c) => c.positions === 100);
+  const large = load?.cases.find((c) => c.positions === 10_000);
+  const bare = peers?.cases.find((c) => c.peer === 'bare');
+  const share = small && bare?.sustainableRate ? small.sustainableRate / bare.sustainableRate : undefined;
+  const rows: string[][] = [
+    [
+      `validate throughput ≥ ${pct(TARGETS.ceilingShare)} of the bare-route ceiling (100 positions)`,
+      share === undefined ? '–' : `${int(small!.sustainableRate)} / ${int(bare!.sustainableRate)} req/s = ${pct(share)}`,
+      met(share === undefined ? undefined : share >= TARGETS.ceilingShare),
+    ],
+    [
+      `P99 < ${TARGETS.p99AtReportMs} ms at ${pct(load?.reportShare ?? 0.7)} of the highest sustainable rate (100 positions)`,
+      small ? `P99 ${ms(small.atReportRate.accepted.p99Ms)} ms at ${int(small.atReportRate.offeredRate)} req/s, ${int(small.atReportRate.errors)} errors` : '–',
+      met(small ? small.atReportRate.accepted.p99Ms < TARGETS.p99AtReportMs && small.atReportRate.errors === 0 : undefined),
+    ],
+    [
+      `10,000-position requests P99 < ${TARGETS.p99LargeMs} ms`,
+      large
+        ? `P99 ${ms(large.atReportRate.accepted.p99Ms)} ms at ${rate(large.atReportRate.offeredRate)} req/s ` +
+          (large.sustainableRate > 0 ? `(${pct(load!.reportShare)} of ${rate(large.sustainableRate)}).` : '(no sustainable rate: the lowest step).') +
+          byLabel(large.atReportRate)
+        : '–',
+      met(large ? large.atReportRate.accepted.p99Ms < TARGETS.p99LargeMs && large.atReportRate.errors === 0 : undefined),
+    ],
+    [
+      `cost linear in positions × policies (every cell within ${pct(TARGETS.linearFitError)} of c + a·n + b·n·p)`,
+      engine ? `worst cell ${pct(engine.fit.maxRelativeError)} off; b = ${engine.fit.perPositionPolicyNs.toFixed(1)} ns per position·policy` : '–',
+      met(engine ? engine.fit.maxRelativeError <= TARGETS.linearFitError : undefined),
+    ],
+  ];
+  if (overload) {
+    const v = overload.verdict;
+    rows.push([
+      'at 2× the sustainable rate: sheds with 503, accepted P99 < 100 ms, memory bounded, recovers',
+      `503s: ${v.shed ? 'yes' : 'none'}; accepted P99 ${ms(overload.phases[1].load.accepted.p99Ms)} ms; RSS +${v.rssGrowthMb.toFixed(0)} MB; ` +
+        `afterwards P99 ${ms(overload.phases[2].load.accepted.p99Ms)} ms with ${overload.phases[2].load.errors} errors`,
+      met(v.shed && v.acceptedP99UnderLimit && v.onlyOkOr503 && v.recovered && v.rssGrowthMb < TARGETS.rssGrowthMb),
+    ]);
+  } else rows.push(['at 2× the sustainable rate: sheds, keeps P99, bounded memory, recovers', '–', met(undefined)]);
+  return table(['target (2-core machine)', 'this run', ''], rows);
+}
+
+function latencyPlot(load?: HttpLoadResult, peers?: HttpPeersResult): string | undefined {
+  const small = load?.cases.find((c) => c.positions === 100);
+  if (!small && !peers) return undefined;
+  const series: Series[] = [];
+  const curve = (steps: readonly LoadResult[], pick: (l: LatencySummary) => number) =>
+    steps.filter((s) => s.accepted.count > 0).map((s) => [s.offeredRate, pick(s.accepted)] as const);
+  if (small) {
+    series.push({ name: 'service P50', points: curve(small.steps, (l) => l.p50Ms), color: COLORS[0] });
+    series.push({ name: 'service P99', points: curve(small.steps, (l) => l.p99Ms), color: COLORS[1] });
+    series.push({ name: 'service P99.9', points: curve(small.steps, (l) => l.p999Ms), color: COLORS[3] });
+  }
+  for (const [i, c] of (peers?.cases ?? []).entries()) {
+    series.push({ name: `${c.peer} peer P99`, points: curve(c.steps, (l) => l.p99Ms), color: COLORS[4 + i], dashed: true });
+  }
+  return lineChart({
+    title: 'Latency against offered load (100 positions, open model)',
+    xLabel: 'offered load, requests per second', yLabel: 'latency, ms (log scale)', yLog: true, series,
+    references: [{ y: 100, label: 'SLO 100 ms' }, { y: 10, label: 'target 10 ms' }],
+  });
+}
+
+function scalingPlot(engine: EngineResult): string {
+  const counts = [...new Set(engine.cells.map((c) => c.policies))];
+  const sizes = [...new Set(engine.cells.map((c) => c.positions))];
+  const series: Series[] = counts.flatMap((p, i) => [
+    { name: `${p} ${p === 1 ? 'policy' : 'policies'}`, color: COLORS[i], points: engine.cells.filter((c) => c.policies === p).map((c) => [c.positions, c.evaluateMs] as const) },
+    { name: `fit, ${p}`, color: COLORS[i], dashed: true, points: sizes.map((n) => [n, predict(engine.fit, n, p)] as const) },
+  ]);
+  return lineChart({
+    title: 'Engine evaluate time against portfolio size', xLabel: 'positions (log scale)', yLabel: 'ms per request (log scale)',
+    xLog: true, yLog: true, series,
+  });
+}
+
+function engineSection(engine: EngineResult): string {
+  const f = engine.fit;
+  const every = engine.everyType.map((e) => [
+    int(e.positions), e.riskModel ? 'yes' : 'no (a 10,000² covariance is ~700 MB of JSON)', int(e.bodyBytes / 1024), ms(e.totalMs), ms(e.totalP99Ms), ms(e.evaluateMs),
+    e.violations.length === 0 ? 'none' : [...new Set(e.violations)].join(', '),
+  ]);
+  return [
+    '## The engine without HTTP (tinybench)',
+    '',
+    'Parse + TypeBox check + evaluate of one request, as a worker does it ("parse+evaluate"), and evaluate alone on an',
+    `already parsed request; policies are a mix of ${engine.policyTypes.join(', ')} (cycled).` +
+      (engine.skipped.length ? ` Not in this build: ${engine.skipped.join('; ')}.` : ''),
+    '',
+    table(['positions', 'policies', 'body KB', 'parse+evaluate ms', 'P99 ms', 'evaluate ms', 'evaluate ns per position·policy'],
+      engine.cells.map((c) => [int(c.positions), c.policies, int(c.bodyBytes / 1024), ms(c.totalMs), ms(c.totalP99Ms), ms(c.evaluateMs), ((c.evaluateMs * 1e6) / (c.positions * c.policies)).toFixed(1)])),
+    '',
+    `Fit: evaluate ≈ ${f.fixedMs.toFixed(4)} ms + ${f.perPositionNs.toFixed(1)} ns × positions + ${f.perPositionPolicyNs.toFixed(1)} ns × positions × policies;`,
+    `the worst cell is ${pct(f.maxRelativeError)} off the fit (dashed lines below; linear cost means parallel lines of slope 1 on log–log axes).`,
+    '',
+    '![Engine evaluate time against portfolio size](benchmarks-scaling.svg)',
+    '',
+    '### One policy of every type',
+    '',
+    table(['positions', 'risk model in the request', 'body KB', 'parse+evaluate ms', 'P99 ms', 'evaluate ms', 'violations'], every),
+    '',
+  ].join('\n');
+}
+
+function poolSection(pool: PoolResult): string {
+  return [
+    `## The worker pool (${pool.threads} threads)`,
+    '',
+    'A no-op worker (bench/fixtures/noop.worker.mjs) isolates the pool\'s own cost: dispatch, the transferred body, the',
+    `cloned answer. "At a time" rows keep ${pool.batch} tasks in flight and give the cost per task. Validations do a worker's`,
+    'whole job (parse, evaluate, the suggested adjustment when not compliant) on a mix where a third of the requests violate.',
+    '',
+    table(['task', 'mean ms', 'P99 ms', 'per second'], pool.rows.map((r) => [r.name, ms(r.meanMs), ms(r.p99Ms), int(r.opsPerSecond)])),
+    '',
+  ].join('\n');
+}
+
+function loadSection(load: HttpLoadResult, peers?: HttpPeersResult): string {
+  const out = [`## The service under load (${load.database})`, ''];
+  out.push(
+    'Open model: requests leave on a fixed schedule whatever the answers, and each latency counts from the request\'s',
+    'due time, so a slow server cannot hide its queue. A step is *sustainable* when its P99 stays under',
+    `${load.p99LimitMs} ms with no error; the rate steps up by 1.5× and the boundary is then narrowed twice.`,
+    '',
+  );
+  if (peers || load.cases.length) out.push('![Latency against offered load](benchmarks-latency.svg)', '');
+  for (const c of load.cases) {
+    const r = c.atReportRate;
+    out.push(
+      `### ${int(c.positions)} positions, 5 policies, ${pct(c.violatingShare)} of decisions violating`,
+      '',
+      c.sustainableRate > 0
+        ? `Highest sustainable rate: **${rate(c.sustainableRate)} req/s**. At ${pct(load.reportShare)} of it (${rate(r.offeredRate)} req/s for ${r.durationMs / 1000} s):`
+        : `**No step was sustainable** (P99 ≥ ${load.p99LimitMs} ms even at the lowest rate). At the lowest rate (${rate(r.offeredRate)} req/s for ${r.durationMs / 1000} s):`,
+      `P50 **${ms(r.accepted.p50Ms)} ms**, P99 **${ms(r.accepted.p99Ms)} ms**, P99.9 **${ms(r.accepted.p999Ms)} ms**, ${rate(r.achievedRate)} answers/s, ${int(r.errors)} errors;`,
+      `server CPU per request ${cpuCell(r)} ms (main thread / other threads).${byLabel(r)}`,
+      '',
+      table(STEP_HEAD, stepRows(c.steps)),
+      '',
+    );
+  }
+  return out.join('\n');
+}
+
+function peersSection(peers: HttpPeersResult, load?: HttpLoadResult): string {
+  const serviceCase = load?.cases.find((c) => c.positions === peers.positions);
+  const bare = peers.cases.find((c) => c.peer === 'bare')?.sustainableRate ?? 0;
+  const what: Record<string, string> = {
+    bare: 'bare Fastify route: parse, TypeBox-validate, answer a small object (the ceiling)',
+    inline: 'a worker\'s work (evaluate + suggested adjustment) inline on the main thread; no pool, no database',
+    pool: 'the same through the worker pool, raw body to the worker; no database',
+  };
+  const share = (v: number) => (bare ? pct(v / bare) : '–');
+  const rows = peers.cases.map((c) => [what[c.peer], int(c.sustainableRate), share(c.sustainableRate), cpuCell(stepAt(c.steps, c.sustainableRate))]);
+  if (serviceCase) {
+    rows.push([
+      'the service: pool + audit record committed before the answer', int(serviceCase.sustainableRate), share(serviceCase.sustainableRate),
+      cpuCell(stepAt(serviceCase.steps, serviceCase.sustainableRate)),
+    ]);
+  }
+  return [
+    `## Peers (${peers.positions} positions, same load search)`,
+    '',
+    'Each server in its own process. CPU per request is read from /proc at the sustainable step: the main thread\'s figure',
+    'bounds the throughput on any number of cores (1,000 / ms per request), and is far steadier than latency on a shared machine.',
+    '',
+    table(['server', 'highest sustainable req/s', 'share of the ceiling', 'CPU ms per request: main / other threads'], rows),
+    '',
+    ...peers.cases.flatMap((c) => [`<details><summary>${c.peer}: every step</summary>`, '', table(STEP_HEAD, stepRows(c.steps)), '', '</details>', '']),
+  ].join('\n');
+}
+
+function overloadSection(o: OverloadResult): string {
+  const rows = o.phases.map((p) => [
+    p.name, int(p.load.offeredRate), int(p.load.achievedRate), ...latencyCells(p.load.accepted).slice(0, 3),
+    p.load.refused.count ? `${ms(p.load.refused.p50Ms)} / ${ms(p.load.refused.p99Ms)}` : '–', statuses(p.load),
+    `${p.rssMb.start.toFixed(0)} → ${p.rssMb.max.toFixed(0)}`,
+  ]);
+  return [
+    `## Overload (${o.database})`,
+    '',
+    `Highest sustainable rate ${int(o.sustainableRate)} req/s (100 positions); one service process through three phases.`,
+    'Refusals are 503 `PES_OVERLOADED` with `Retry-After`, from admission control: the pool\'s expected queue wait',
+    '(`PES_MAX_QUEUE_WAIT_MS`, estimated from body sizes and measured worker time; `PES_MAX_QUEUE` caps the count), and how far',
+    'behind the HTTP thread\'s event loop or the oldest audit commit is (`PES_MAX_EVENT_LOOP_LAG_MS`).',
+    '',
+    table(['phase', 'offered req/s', 'accepted/s', 'accepted P50 ms', 'P99 ms', 'P99.9 ms', 'refusal P50 / P99 ms', 'answers', 'RSS MB (start → max)'], rows),
+    '',
+  ].join('\n');
+}
+
+type Flat = Record<string, string | number | boolean | null>;
+const isFlatRows = (v: unknown): v is Flat[] =>
+  Array.isArray(v) && v.length > 0 && v.every((r) => r && typeof r === 'object' && Object.values(r).every((x) => x === null || typeof x !== 'object'));
+const cell = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? int(v) : ms(v)) : String(v));
+
+/** A scenario this report does not know: its flat settings as a line, each list of flat rows as a table. */
+function genericResult(result: unknown): string {
+  if (!result || typeof result !== 'object') return ['```text', JSON.stringify(result, null, 2), '```'].join('\n');
+  const entries = Object.entries(result as Record<string, unknown>);
+  const settings = entries.filter(([, v]) => v === null || typeof v !== 'object').map(([k, v]) => `${k}: ${cell(v)}`);
+  const tables = entries.filter(([, v]) => isFlatRows(v)).map(([k, v]) => {
+    const rows = v as Flat[];
+    const head = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+    return `${k}:\n\n${table(head, rows.map((r) => head.map((h) => (r[h] === undefined ? '' : cell(r[h])))))}`;
+  });
+  const rest = entries.filter(([, v]) => v !== null && typeof v === 'object' && !isFlatRows(v));
+  return [
+    settings.join('; '),
+    ...tables,
+    ...(rest.length ? ['```json', JSON.stringify(Object.fromEntries(rest), null, 2).split('\n').slice(0, 80).join('\n'), '```'] : []),
+  ].filter(Boolean).join('\n\n');
+}
+
+function otherSection(results: SuiteResults): string {
+  const others = results.scenarios.filter((s) => !KNOWN.has(s.scenario) || s.exitCode !== 0);
+  if (others.length === 0) return '';
+  return ['## Other scenarios', '', ...others.flatMap((s) => [
+    `### ${s.scenario} (bench/${s.file}, ${s.seconds} s${s.exitCode === 0 ? '' : `, **failed with exit code ${s.exitCode}**`})`,
+    '',
+    s.result !== undefined && s.exitCode === 0
+      ? genericResult(s.result)
+      : ['```text', (s.output ?? '').trim().split('\n').slice(-60).join('\n'), '```'].join('\n'),
+    '',
+  ])].join('\n');
+}
+
+export function writeReport(results: SuiteResults): void {
+  const engine = resultOf<EngineResult>(results, 'engine');
+  const pool = resultOf<PoolResult>(results, 'pool');
+  const load = resultOf<HttpLoadResult>(results, 'http-load');
+  const peers = resultOf<HttpPeersResult>(results, 'http-peers');
+  const overload = resultOf<OverloadResult>(results, 'overload');
+  const m = results.machine;
+  const page = [
+    '# Benchmarks',
+    '',
+    `<!-- Generated by bench/report.ts from bench/results/latest.json. Do not edit: run \`npm run bench\`. -->`,
+    `Generated by \`npm run bench\` on ${results.generatedAt.slice(0, 16).replace('T', ' ')} UTC at commit ${results.commit}` +
+      `${results.quick ? ' in **quick mode** (short windows: indicative only)' : ''}. Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB,`,
+    `Node ${m.node}, ${m.platform}; load average ${m.loadAverageAtStart.map((v) => v.toFixed(2)).join(' / ')} at the start and`,
+    `${m.loadAverageAtEnd.map((v) => v.toFixed(2)).join(' / ')} at the end (above ${m.cpus} means other processes shared the cores).`,
+    'Load generator, servers and database share those cores. Runs of the same setup differ by up to ~20 %.',
+    '',
+    '## Targets',
+    '',
+    targets(engine, load, peers, overload),
+    '',
+    load ? loadSection(load, peers) : '',
+    peers ? peersSection(peers, load) : '',
+    overload ? overloadSection(overload) : '',
+    engine ? engineSection(engine) : '',
+    pool ? poolSection(pool) : '',
+    otherSection(results),
+    '## Reproduce',
+    '',
+    '`npm ci && npm run bench` (builds, then runs every `bench/*.bench.ts` in turn; a few minutes). One scenario:',
+    '`npx tsx bench/<scenario>.bench.ts` (the HTTP ones need `npm run build` first). `PES_BENCH_DATABASE_URL=postgres://…`',
+    'puts the service on a PostgreSQL server instead of embedded PGlite. `npx tsx bench/profile.ts` profiles the service under load.',
+    '',
+  ].join('\n');
+  mkdirSync(DOCS, { recursive: true });
+  writeFileSync(join(DOCS, 'benchmarks.md'), page.replace(/\n{3,}/g, '\n\n'));
+  const latency = latencyPlot(load, peers);
+  if (latency) writeFileSync(join(DOCS, 'benchmarks-latency.svg'), latency);
+  if (engine) writeFileSync(join(DOCS, 'benchmarks-scaling.svg'), scalingPlot(engine));
+  console.log(`report: ${join(DOCS, 'benchmarks.md')}`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  writeReport(JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as SuiteResults);
+}

@@ -1,0 +1,94 @@
+/**
+ * The whole benchmark suite, one command: `npm run bench` (which builds first). Runs every
+ * bench/*.bench.ts in its own process, one after another, merges what each saved into
+ * bench/results/latest.json, and regenerates docs/benchmarks.md and its plots from that file.
+ * Scenarios that do not save results (written outside this suite's conventions) are kept as
+ * their printed output. `--quick` shortens every window, for trying the suite out.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../src/paths.js';
+import { writeReport } from './report.js';
+import { RESULTS_FILE, type ScenarioRun, type SuiteResults } from './support/suite-results.js';
+
+/** Order matters only for reading the output: micro-benchmarks first, then the HTTP ones. */
+const PREFERRED_ORDER = ['engine', 'pool', 'solver', 'http-peers', 'http-load', 'overload'];
+const SCENARIO_TIMEOUT_MS = 10 * 60_000;
+
+function scenarioFiles(): string[] {
+  const files = readdirSync(join(PROJECT_ROOT, 'bench')).filter((f) => f.endsWith('.bench.ts'));
+  const rank = (f: string) => {
+    const i = PREFERRED_ORDER.indexOf(f.replace('.bench.ts', ''));
+    return i < 0 ? PREFERRED_ORDER.length : i;
+  };
+  return files.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+function commit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${head} (with uncommitted changes)` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function runScenario(file: string, resultsDir: string, quick: boolean): Promise<ScenarioRun> {
+  const scenario = file.replace('.bench.ts', '');
+  const started = Date.now();
+  console.log(`\n=== ${scenario} (bench/${file}) ===`);
+  const child = spawn(process.execPath, ['--import', 'tsx', join('bench', file), ...(quick ? ['--quick'] : [])], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, PES_BENCH_RESULTS_DIR: resultsDir, ...(quick ? { PES_BENCH_QUICK: '1' } : {}) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer, to: NodeJS.WriteStream) => {
+    to.write(chunk);
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout.on('data', (c: Buffer) => keep(c, process.stdout));
+  child.stderr.on('data', (c: Buffer) => keep(c, process.stderr));
+  const timer = setTimeout(() => child.kill('SIGKILL'), SCENARIO_TIMEOUT_MS);
+  const exitCode = await new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  clearTimeout(timer);
+  const saved = join(resultsDir, `${scenario}.json`);
+  const result = existsSync(saved) ? JSON.parse(readFileSync(saved, 'utf8')) : undefined;
+  return {
+    scenario, file, seconds: Math.round((Date.now() - started) / 100) / 10, exitCode,
+    ...(result !== undefined ? { result } : {}),
+    ...(result === undefined || exitCode !== 0 ? { output } : {}),
+  };
+}
+
+const quick = process.argv.includes('--quick');
+const resultsDir = mkdtempSync(join(tmpdir(), 'pes-bench-results-'));
+const loadAverageAtStart = loadavg();
+const scenarios: ScenarioRun[] = [];
+try {
+  for (const file of scenarioFiles()) scenarios.push(await runScenario(file, resultsDir, quick));
+} finally {
+  rmSync(resultsDir, { recursive: true, force: true });
+}
+const results: SuiteResults = {
+  generatedAt: new Date().toISOString(),
+  commit: commit(),
+  quick,
+  machine: {
+    cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30),
+    node: process.version, platform: `${process.platform} ${process.arch}`, loadAverageAtStart, loadAverageAtEnd: loadavg(),
+  },
+  scenarios,
+};
+mkdirSync(join(PROJECT_ROOT, 'bench', 'results'), { recursive: true });
+writeFileSync(RESULTS_FILE, JSON.stringify(results, null, 2) + '\n');
+console.log(`\nresults: ${RESULTS_FILE}`);
+writeReport(results);
+const failed = scenarios.filter((s) => s.exitCode !== 0);
+if (failed.length > 0) {
+  console.error(`failed scenarios: ${failed.map((s) => `${s.scenario} (exit ${s.exitCode})`).join(', ')}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,200 @@
+import { Agent, request } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import * as hdr from 'hdr-histogram-js';
+import type { BodyTemplate } from './portfolios.js';
+
+/**
+ * An open-model load generator: request i is due at start + i / rate whatever happened to the
+ * earlier ones, and its latency is counted from that due time (so a stalled server cannot hide
+ * its queue: no coordinated omission). Latencies go into HDR histograms in microseconds.
+ */
+export interface LoadOptions {
+  readonly url: string;
+  /** Offered load, requests per second. */
+  readonly rate: number;
+  readonly durationMs: number;
+  /** Sent on the same schedule first, not recorded: JIT, connections and caches warm up. */
+  readonly warmupMs?: number;
+  /** Bodies are used in turn; each request gets a unique decision_id. */
+  readonly bodies: readonly BodyTemplate[];
+  /** Beyond this many requests in flight the generator itself is saturated: counted, not sent. */
+  readonly maxInFlight?: number;
+  /**
+   * Keep-alive connections, at most (default 64), as a client's connection pool has: requests
+   * beyond them wait for a free one (their latency still counts from their due time). Unbounded,
+   * a slow moment makes the generator open hundreds of connections at once, the listen backlog
+   * overflows, and dropped SYNs come back after 1 s and 3 s of TCP retransmission.
+   */
+  readonly connections?: number;
+  /** Called about every `sampleEveryMs` during the recorded window (e.g. to sample RSS). */
+  readonly onSample?: (elapsedMs: number) => void;
+  readonly sampleEveryMs?: number;
+}
+
+export interface LatencySummary {
+  readonly count: number;
+  readonly p50Ms: number;
+  readonly p90Ms: number;
+  readonly p99Ms: number;
+  readonly p999Ms: number;
+  readonly maxMs: number;
+}
+
+export interface LoadResult {
+  readonly offeredRate: number;
+  readonly durationMs: number;
+  readonly sent: number;
+  /** 2xx responses per second of the recorded window. */
+  readonly achievedRate: number;
+  /** Latency of 2xx responses. */
+  readonly accepted: LatencySummary;
+  /** Latency of every other answer (e.g. 503 shedding): how fast a refusal comes back. */
+  readonly refused: LatencySummary;
+  /** Latency of 2xx responses per body label (e.g. compliant / violating decisions). */
+  readonly acceptedByLabel: Record<string, LatencySummary>;
+  readonly statuses: Record<string, number>;
+  /** Non-2xx answers, socket errors and requests the generator could not send. */
+  readonly errors: number;
+  readonly notSent: number;
+  /** Requests sent including the warm-up: what the server's CPU time over the whole run served. */
+  readonly totalSent: number;
+  /** The server's CPU time per request over the whole run, when the caller measured it (withCpu). */
+  readonly cpu?: CpuPerRequest;
+}
+
+export interface CpuPerRequest {
+  /** The main (HTTP) thread: its inverse bounds the throughput whatever the cores. */
+  readonly mainMs: number;
+  /** Every other thread of the server: workers, GC helpers, libuv. */
+  readonly otherMs: number;
+}
+
+const newHistogram = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
+
+function summary(histogram: hdr.Histogram): LatencySummary {
+  const ms = (p: number) => (histogram.totalCount === 0 ? 0 : histogram.getValueAtPercentile(p) / 1000);
+  return {
+    count: histogram.totalCount, p50Ms: ms(50), p90Ms: ms(90), p99Ms: ms(99), p999Ms: ms(99.9),
+    maxMs: histogram.totalCount === 0 ? 0 : histogram.maxValue / 1000,
+  };
+}
+
+let decisionCounter = 0;
+
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const url = new URL(options.url);
+  const agent = new Agent({ keepAlive: true, maxSockets: options.connections ?? 64 });
+  const accepted = newHistogram();
+  const refused = newHistogram();
+  const byLabel = new Map<string, hdr.Histogram>();
+  const statuses: Record<string, number> = {};
+  const warmupMs = options.warmupMs ?? 0;
+  const maxInFlight = options.maxInFlight ?? 2_000;
+  const intervalMs = 1000 / options.rate;
+  const endMs = warmupMs + options.durationMs;
+  let inFlight = 0;
+  let sent = 0;
+  let notSent = 0;
+  let totalSent = 0;
+  let index = 0;
+  const start = performance.now();
+
+  const record = (dueMs: number, status: string, label: string | undefined) => {
+    const recorded = dueMs >= warmupMs;
+    if (!recorded) return;
+    const micros = Math.max(1, Math.round((performance.now() - start - dueMs) * 1000));
+    statuses[status] = (statuses[status] ?? 0) + 1;
+    if (!status.startsWith('2')) {
+      refused.recordValue(micros);
+      return;
+    }
+    accepted.recordValue(micros);
+    if (label === undefined) return;
+    let histogram = byLabel.get(label);
+    if (!histogram) byLabel.set(label, (histogram = newHistogram()));
+    histogram.recordValue(micros);
+  };
+
+  const send = (dueMs: number) => {
+    const template = options.bodies[index % options.bodies.length];
+    const id = Buffer.from(`load-${process.pid}-${++decisionCounter}`);
+    index++;
+    if (inFlight >= maxInFlight) {
+      if (dueMs >= warmupMs) notSent++;
+      return;
+    }
+    inFlight++;
+    totalSent++;
+    if (dueMs >= warmupMs) sent++;
+    const req = request(
+      {
+        agent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': template.head.length + id.length + template.tail.length },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => {
+          inFlight--;
+          record(dueMs, String(res.statusCode), template.label);
+        });
+      },
+    );
+    req.on('error', () => {
+      inFlight--;
+      record(dueMs, 'socket-error', template.label);
+    });
+    req.write(template.head);
+    req.write(id);
+    req.end(template.tail);
+  };
+
+  await new Promise<void>((resolve) => {
+    let nextSampleMs = warmupMs;
+    const tick = () => {
+      const elapsed = performance.now() - start;
+      // Every request whose due time has passed goes now; its latency still counts from its due time.
+      for (let due = index * intervalMs; due <= elapsed && due < endMs; due = index * intervalMs) send(due);
+      if (options.onSample && elapsed >= nextSampleMs && elapsed < endMs) {
+        options.onSample(elapsed - warmupMs);
+        nextSampleMs += options.sampleEveryMs ?? 250;
+      }
+      if (index * intervalMs < endMs) setTimeout(tick, Math.max(0, Math.min(1, index * intervalMs - elapsed)));
+      else resolve();
+    };
+    tick();
+  });
+  // Wait for the stragglers (bounded: a lost request counts as an error, not a hang).
+  const drainUntil = performance.now() + 30_000;
+  while (inFlight > 0 && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 5));
+  agent.destroy();
+
+  const ok = accepted.totalCount;
+  const result: LoadResult = {
+    offeredRate: options.rate,
+    durationMs: options.durationMs,
+    sent,
+    achievedRate: ok / (options.durationMs / 1000),
+    accepted: summary(accepted),
+    refused: summary(refused),
+    acceptedByLabel: Object.fromEntries([...byLabel].map(([label, histogram]) => [label, summary(histogram)])),
+    statuses,
+    // Refusals, socket errors, answers still missing after the drain, and requests never sent.
+    errors: sent - ok + notSent,
+    notSent,
+    totalSent,
+  };
+  for (const histogram of [accepted, refused, ...byLabel.values()]) histogram.destroy();
+  return result;
+}
+
+/** Runs `load` and adds the server's CPU time per request, read before and after. */
+export async function withCpu(
+  cpuTimes: () => { mainMs: number; otherMs: number },
+  load: () => Promise<LoadResult>,
+): Promise<LoadResult> {
+  const before = cpuTimes();
+  const result = await load();
+  const after = cpuTimes();
+  const n = Math.max(1, result.totalSent);
+  return { ...result, cpu: { mainMs: (after.mainMs - before.mainMs) / n, otherMs: (after.otherMs - before.otherMs) / n } };
+}

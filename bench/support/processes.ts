@@ -1,0 +1,178 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { PROJECT_ROOT } from '../../src/paths.js';
+
+/** A server under test, in its own process (its threads included), on a loopback port. */
+export interface ServerProcess {
+  readonly url: string;
+  readonly pid: number;
+  /** Resident set size of the whole process (all its threads), in MB. */
+  rssMb(): number;
+  /** CPU time used so far by the main thread and by all other threads together, in ms. */
+  cpuTimes(): { mainMs: number; otherMs: number };
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return kb / 1024;
+}
+
+/** Linux clock ticks per second (USER_HZ), the unit of /proc/<pid>/task/<tid>/stat times. */
+const CLOCK_TICKS = 100;
+
+function cpuTimesOf(pid: number): { mainMs: number; otherMs: number } {
+  let mainMs = 0;
+  let otherMs = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    // Fields after "(comm) ": state is [0]; utime and stime are fields 14 and 15 of stat(5).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    if (Number(tid) === pid) mainMs += ms;
+    else otherMs += ms;
+  }
+  return { mainMs, otherMs };
+}
+
+async function waitUntilReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output()}`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server at ${url} not ready within 60 s:\n${output()}`);
+}
+
+interface SpawnOptions {
+  readonly args: string[];
+  readonly env: NodeJS.ProcessEnv;
+  readonly readyPath: string;
+  readonly port: number;
+  readonly cleanup?: () => void | Promise<void>;
+}
+
+async function spawnServer(options: SpawnOptions): Promise<ServerProcess> {
+  const child = spawn(process.execPath, options.args, { cwd: PROJECT_ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const base = `http://127.0.0.1:${options.port}`;
+  try {
+    await waitUntilReady(base + options.readyPath, child, () => output);
+  } catch (error) {
+    child.kill('SIGKILL');
+    await options.cleanup?.();
+    throw error;
+  }
+  return {
+    url: base,
+    pid: child.pid!,
+    rssMb: () => rssOf(child.pid!),
+    cpuTimes: () => cpuTimesOf(child.pid!),
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      await options.cleanup?.();
+    },
+  };
+}
+
+export interface ServiceOptions {
+  /** Extra environment, e.g. PES_WORKERS, PES_MAX_QUEUE. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** A PostgreSQL server to create a fresh database on (dropped afterwards); absent = embedded PGlite. */
+  readonly postgresAdminUrl?: string;
+  /** Write a V8 CPU profile of the main thread and the workers into this folder on exit. */
+  readonly cpuProfileDir?: string;
+}
+
+/** A fresh, empty database on the server, and how to drop it. */
+async function freshDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `pes_bench_${randomBytes(5).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/**
+ * The real service (node dist/src/main.js; `npm run bench` builds first) on a free loopback
+ * port, with embedded PGlite in a fresh temporary folder, or a fresh database on a server.
+ */
+export async function startService(options: ServiceOptions = {}): Promise<ServerProcess> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'pes-bench-'));
+  const database = options.postgresAdminUrl ? await freshDatabase(options.postgresAdminUrl) : undefined;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env, KAFKA_BROKERS: '', PES_API_KEYS: '', PES_POLICIES_FILE: '',
+    PORT: String(port), HOST: '127.0.0.1', PES_DATA_DIR: dataDir, PES_LOG_LEVEL: 'warn',
+    DATABASE_URL: database?.url ?? '', ...options.env,
+  };
+  const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
+  return spawnServer({
+    args: [...profile, 'dist/src/main.js'], env, port, readyPath: '/health/ready',
+    cleanup: async () => {
+      rmSync(dataDir, { recursive: true, force: true });
+      await database?.drop();
+    },
+  });
+}
+
+export type PeerKind = 'bare' | 'inline' | 'pool';
+
+/** A peer server from bench/support/peer-server.ts (run through tsx). */
+export async function startPeer(kind: PeerKind, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+  const port = await freePort();
+  return spawnServer({
+    args: ['--import', 'tsx', 'bench/support/peer-server.ts', kind],
+    env: { ...process.env, PORT: String(port), ...env },
+    port,
+    readyPath: '/ready',
+  });
+}

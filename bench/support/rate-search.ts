@@ -1,0 +1,89 @@
+import { runLoad, withCpu, type LoadResult } from './load-generator.js';
+import type { ServerProcess } from './processes.js';
+import type { BodyTemplate } from './portfolios.js';
+
+export interface SearchOptions {
+  readonly url: string;
+  readonly bodies: readonly BodyTemplate[];
+  readonly startRate: number;
+  /** A step is sustainable when P99 stays under this and nothing fails. */
+  readonly p99LimitMs: number;
+  readonly stepMs: number;
+  readonly warmupMs: number;
+  /** Rate multiplier while every step is sustainable. */
+  readonly growth?: number;
+  /** Halvings of the (geometric) interval between the last good and the first bad rate. */
+  readonly refinements?: number;
+  readonly maxRate?: number;
+  /** The search gives up (sustainable rate 0) below this rate. */
+  readonly minRate?: number;
+  readonly label?: string;
+  /** The server under test, to measure its CPU time per request at each step. */
+  readonly server?: Pick<ServerProcess, 'cpuTimes'>;
+}
+
+export interface SearchResult {
+  /** The highest offered rate that was sustainable; 0 when even the first step was not. */
+  readonly sustainableRate: number;
+  /** Every step, in the order run: latency against offered load. */
+  readonly steps: LoadResult[];
+}
+
+export function sustainable(result: LoadResult, p99LimitMs: number): boolean {
+  return result.errors === 0 && result.accepted.count > 0 && result.accepted.p99Ms < p99LimitMs;
+}
+
+export function describeStep(result: LoadResult): string {
+  const a = result.accepted;
+  const cpu = result.cpu ? `; CPU per request: main ${result.cpu.mainMs.toFixed(3)} ms, other threads ${result.cpu.otherMs.toFixed(3)} ms` : '';
+  return `${+result.offeredRate.toPrecision(3)} req/s offered → ${+result.achievedRate.toPrecision(3)} ok/s, ` +
+    `P50 ${a.p50Ms.toFixed(2)} P99 ${a.p99Ms.toFixed(2)} P99.9 ${a.p999Ms.toFixed(2)} ms, errors ${result.errors}${cpu}`;
+}
+
+/**
+ * Finds the highest sustainable offered rate: a short unrecorded warm-up, then steps up from
+ * `startRate` by `growth` until a step fails (or down until one passes, when the first fails),
+ * then halves the geometric interval between the last good and the first bad rate.
+ */
+export async function findSustainableRate(options: SearchOptions): Promise<SearchResult> {
+  const steps: LoadResult[] = [];
+  const growth = options.growth ?? 1.5;
+  const minRate = options.minRate ?? 0.5;
+  // Three significant digits: integers for hundreds of req/s, fractions for big requests.
+  const round = (r: number) => +r.toPrecision(3);
+  const run = (rate: number, durationMs: number) =>
+    runLoad({ url: options.url, bodies: options.bodies, rate, durationMs, warmupMs: options.warmupMs });
+  const step = async (rate: number) => {
+    const result = options.server ? await withCpu(options.server.cpuTimes, () => run(rate, options.stepMs)) : await run(rate, options.stepMs);
+    steps.push(result);
+    console.log(`${options.label ?? 'load'}: ${describeStep(result)}`);
+    // Let a backlog from an overloaded step clear before the next one.
+    await new Promise((r) => setTimeout(r, 300));
+    return sustainable(result, options.p99LimitMs);
+  };
+  // JIT, connections and caches: the first recorded step should not pay for them.
+  await run(Math.max(minRate, round(options.startRate / 2)), options.stepMs);
+
+  let good = 0;
+  let bad = 0;
+  let rate = round(options.startRate);
+  while (!(await step(rate))) {
+    bad = rate;
+    rate = round(rate / growth);
+    if (rate < minRate) return { sustainableRate: 0, steps };
+  }
+  good = rate;
+  while (bad === 0) {
+    rate = round(rate * growth);
+    if (options.maxRate && rate > options.maxRate) break;
+    if (await step(rate)) good = rate;
+    else bad = rate;
+  }
+  for (let i = 0; bad > 0 && i < (options.refinements ?? 2); i++) {
+    const middle = round(Math.sqrt(good * bad));
+    if (middle <= good || middle >= bad) break;
+    if (await step(middle)) good = middle;
+    else bad = middle;
+  }
+  return { sustainableRate: good, steps };
+}

@@ -1,0 +1,32 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ServiceOptions } from './processes.js';
+
+/** Whether a scenario runs shortened (--quick): same steps, shorter windows; for trying the suite out. */
+export const quick = process.argv.includes('--quick') || process.env.PES_BENCH_QUICK === '1';
+
+/** Window lengths of the HTTP scenarios, in milliseconds. */
+export const WINDOWS = quick
+  ? { warmup: 300, step: 1_000, report: 2_000, overload: 2_000, recovery: 2_000 }
+  : { warmup: 500, step: 2_000, report: 8_000, overload: 6_000, recovery: 4_000 };
+
+/** The SLO the seed sets: a step is sustainable when P99 < 100 ms and nothing fails. */
+export const SUSTAINABLE_P99_MS = 100;
+
+/**
+ * How every HTTP scenario starts the service: the rate limiter off (one client sends everything),
+ * and on a fresh database of the PostgreSQL server PES_BENCH_DATABASE_URL names, if set.
+ */
+export function serviceOptions(env: NodeJS.ProcessEnv = {}): ServiceOptions {
+  const postgresAdminUrl = process.env.PES_BENCH_DATABASE_URL || undefined;
+  return { env: { PES_RATE_LIMIT: '0', ...env }, ...(postgresAdminUrl ? { postgresAdminUrl } : {}) };
+}
+
+export const databaseLabel = () => (process.env.PES_BENCH_DATABASE_URL ? 'PostgreSQL server (PES_BENCH_DATABASE_URL)' : 'embedded PGlite in a temporary folder');
+
+/** A result another scenario of the same suite run saved (e.g. the sustainable rate), if any. */
+export function earlierResult<T>(scenario: string): T | undefined {
+  const dir = process.env.PES_BENCH_RESULTS_DIR;
+  const file = dir && join(dir, `${scenario}.json`);
+  return file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined;
+}

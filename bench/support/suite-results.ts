@@ -1,0 +1,66 @@
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../src/paths.js';
+import type { CostModel } from './linear-fit.js';
+import type { LoadResult } from './load-generator.js';
+import type { TaskSummary } from './results.js';
+
+/** bench/results/latest.json: what one `npm run bench` measured; docs/benchmarks.md is made from it. */
+export const RESULTS_FILE = join(PROJECT_ROOT, 'bench', 'results', 'latest.json');
+
+export interface ScenarioRun {
+  readonly scenario: string;
+  readonly file: string;
+  readonly seconds: number;
+  readonly exitCode: number | null;
+  /** What the scenario saved (saveResult), if it did. */
+  readonly result?: unknown;
+  /** The end of what it printed, kept when it saved nothing or failed. */
+  readonly output?: string;
+}
+
+export interface SuiteResults {
+  readonly generatedAt: string;
+  readonly commit: string;
+  readonly quick: boolean;
+  readonly machine: {
+    cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string;
+    loadAverageAtStart: number[]; loadAverageAtEnd: number[];
+  };
+  readonly scenarios: ScenarioRun[];
+}
+
+/** The shapes the suite's own scenarios save (see each bench/<scenario>.bench.ts). */
+export interface EngineResult {
+  cells: Array<{ positions: number; policies: number; bodyBytes: number; totalMs: number; totalP99Ms: number; evaluateMs: number; violations: number }>;
+  parseMs: Record<string, number>;
+  fit: CostModel;
+  policyTypes: string[];
+  skipped: string[];
+  everyType: Array<{ positions: number; riskModel: boolean; policies: string[]; bodyBytes: number; totalMs: number; totalP99Ms: number; evaluateMs: number; violations: string[] }>;
+}
+
+export interface PoolResult {
+  threads: number;
+  batch: number;
+  rows: TaskSummary[];
+}
+
+export interface HttpLoadResult {
+  database: string;
+  reportShare: number;
+  p99LimitMs: number;
+  cases: Array<{ positions: number; sustainableRate: number; steps: LoadResult[]; atReportRate: LoadResult; violatingShare: number }>;
+}
+
+export interface HttpPeersResult {
+  positions: number;
+  p99LimitMs: number;
+  cases: Array<{ peer: 'bare' | 'inline' | 'pool'; sustainableRate: number; steps: LoadResult[] }>;
+}
+
+export interface OverloadResult {
+  database: string;
+  sustainableRate: number;
+  phases: Array<{ name: string; load: LoadResult; rssMb: { start: number; max: number; end: number } }>;
+  verdict: { shed: boolean; acceptedP99UnderLimit: boolean; onlyOkOr503: boolean; recovered: boolean; rssGrowthMb: number };
+}
