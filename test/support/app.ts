@@ -15,10 +15,12 @@ export interface TestApp {
  */
 export async function startTestApp(options: { database?: DatabaseKind; env?: NodeJS.ProcessEnv } = {}): Promise<TestApp> {
   let drop: (() => Promise<void>) | undefined;
-  // The event-loop guard is off unless a test asks for it: tests share the app's event loop, and
-  // their own synchronous work (building big requests) would look like a saturated service.
+  // Load shedding by lag and by expected queue wait is off unless a test asks for it: tests share
+  // the app's event loop and the machine's cores, and their own work (building big requests,
+  // bursts of them) would look like an overloaded service.
   const env: NodeJS.ProcessEnv = {
-    PES_WORKERS: '2', PES_LOG_LEVEL: 'silent', PES_DATA_DIR: 'memory://', PES_MAX_EVENT_LOOP_LAG_MS: '0', ...options.env,
+    PES_WORKERS: '2', PES_LOG_LEVEL: 'silent', PES_DATA_DIR: 'memory://',
+    PES_MAX_EVENT_LOOP_LAG_MS: '0', PES_MAX_QUEUE_WAIT_MS: '3600000', ...options.env,
   };
   delete env.DATABASE_URL;
   if (options.database === 'postgres') {
