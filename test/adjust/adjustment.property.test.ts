@@ -10,7 +10,7 @@ import { compilePolicySet, type CompiledPolicySet } from '../../src/policies/com
 import { toPolicyDefinition } from '../../src/policies/validate-definition.js';
 import type { ValidationRequest } from '../../src/schemas/validation.js';
 import { caseArbitrary } from '../property/policy-arbitrary.js';
-import { requestArbitrary } from '../property/request-arbitrary.js';
+import { solverScaleRequestArbitrary } from '../property/request-arbitrary.js';
 import { probeSupported } from '../property/supported.js';
 
 /**
@@ -53,7 +53,7 @@ describe('suggested adjustments (contract section 7)', () => {
   it(`on ${RUNS} random portfolios, policy sets and trades`, { timeout: Math.max(60_000, RUNS * 200) }, async () => {
     const tally = { rejected: 0, compliant: 0, adjusted: 0, none: 0, agreed: 0, bruteForced: 0, closest: 0, scaledCovered: 0 };
     await fc.assert(
-      fc.asyncProperty(caseArbitrary(requestArbitrary, supported), async ({ request, policies }) => {
+      fc.asyncProperty(caseArbitrary(solverScaleRequestArbitrary, supported), async ({ request, policies }) => {
         const set = compilePolicySet(1, policies.map((p) => toPolicyDefinition(p)));
         const evaluation = evaluate(request, set);
         if (!evaluation) return void tally.rejected++;

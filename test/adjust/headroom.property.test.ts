@@ -7,7 +7,7 @@ import { compilePolicySet, type CompiledPolicySet } from '../../src/policies/com
 import { toPolicyDefinition } from '../../src/policies/validate-definition.js';
 import type { HeadroomRequest } from '../../src/schemas/headroom.js';
 import { caseArbitrary } from '../property/policy-arbitrary.js';
-import { requestArbitrary } from '../property/request-arbitrary.js';
+import { solverScaleRequestArbitrary } from '../property/request-arbitrary.js';
 import { probeSupported } from '../property/supported.js';
 
 /** PES_PROPERTY_RUNS sets the count (default 500); PES_PROPERTY_SEED replays a failure's seed. */
@@ -31,7 +31,7 @@ describe('POST /api/v1/headroom, as computed in the worker', () => {
   it(`on ${RUNS} random portfolios and policy sets: the quantity passes the engine and one lot more does not`, { timeout: Math.max(60_000, RUNS * 200) }, async () => {
     const tally = { rejected: 0, sized: 0, unlimited: 0, blockedBefore: 0, bound: 0 };
     await fc.assert(
-      fc.asyncProperty(caseArbitrary(requestArbitrary, supported), fc.constantFrom<'BUY' | 'SELL'>('BUY', 'SELL'), async ({ request, policies }, side) => {
+      fc.asyncProperty(caseArbitrary(solverScaleRequestArbitrary, supported), fc.constantFrom<'BUY' | 'SELL'>('BUY', 'SELL'), async ({ request, policies }, side) => {
         const state = request.portfolio_state;
         const priced = [...state.positions.filter((p) => p.price !== undefined).map((p) => p.symbol), ...Object.keys(state.instruments ?? {}).filter((s) => state.instruments![s].price !== undefined)];
         const symbols = [...new Set(priced)].slice(0, 2);
