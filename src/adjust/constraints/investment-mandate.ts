@@ -1,21 +1,13 @@
+import type { Static } from '@sinclair/typebox';
 import type { GroupAttribute } from '../../engine/portfolio.js';
 import { issuerColumn } from '../../rules/holdings.js';
+import { investmentMandate as mandateRule } from '../../rules/investment-mandate.js';
 import { ratingRank } from '../../rules/rating-scale.js';
 import { Affine } from '../affine.js';
 import { heldAtLeast, heldAtMost, type LinearizeContext, type Linearizer } from './context.js';
 
-interface MandateRules {
-  allowed_asset_classes?: string[];
-  excluded_symbols?: string[];
-  excluded_issuers?: string[];
-  excluded_sectors?: string[];
-  excluded_countries?: string[];
-  long_only?: boolean;
-  min_cash_weight?: number;
-  max_cash_weight?: number;
-  max_positions?: number;
-  min_rating?: string;
-}
+/** The rules as the rule module's schema defines them (one source for the shape). */
+type MandateRules = Static<typeof mandateRule.rulesSchema>;
 
 /** Traded slots whose attribute puts them on (or, for an allow-list, off) a list may hold nothing new. */
 function listed(context: LinearizeContext, attribute: GroupAttribute, key: string, list: readonly string[], allow: boolean, violationType: string): void {
