@@ -8,6 +8,17 @@ export type GroupAttribute = (typeof GROUP_ATTRIBUTES)[number];
 export type NumericAttribute = 'beta' | 'adv' | 'shares_outstanding' | 'lot_size';
 export type FlagAttribute = 'is_government' | 'is_fund';
 
+/** The code of `value` among `labels`, appending it when new (dictionary encoding of a column). */
+export function internLabel(value: string, labels: string[], codeOf: Map<string, number>): number {
+  let code = codeOf.get(value);
+  if (code === undefined) {
+    code = labels.length;
+    labels.push(value);
+    codeOf.set(value, code);
+  }
+  return code;
+}
+
 /** Group codes for one attribute: codes[i] indexes labels; -1 means the attribute is missing. */
 export interface GroupColumn {
   readonly codes: Int32Array;
@@ -114,13 +125,7 @@ export class PortfolioColumns {
           codes[i] = -1;
           continue;
         }
-        let code = codeOf.get(value);
-        if (code === undefined) {
-          code = labels.length;
-          labels.push(value);
-          codeOf.set(value, code);
-        }
-        codes[i] = code;
+        codes[i] = internLabel(value, labels, codeOf);
       }
       column = { codes, labels };
       this.groupCache.set(attribute, column);

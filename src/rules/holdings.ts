@@ -1,6 +1,6 @@
 import type { CheckKind, CheckSink } from '../engine/checks.js';
 import { amount } from '../engine/format.js';
-import type { GroupColumn, PortfolioColumns } from '../engine/portfolio.js';
+import { internLabel, type GroupColumn, type PortfolioColumns } from '../engine/portfolio.js';
 
 /** A slot counts as held when its quantity is non-zero before or after the trade. */
 export function isHeld(portfolio: PortfolioColumns, i: number): boolean {
@@ -18,14 +18,7 @@ export function issuerColumn(portfolio: PortfolioColumns): GroupColumn {
       codes[i] = attributeCodes[i];
       continue;
     }
-    const symbol = portfolio.symbols[i];
-    let code = codeOf.get(symbol);
-    if (code === undefined) {
-      code = labels.length;
-      labels.push(symbol);
-      codeOf.set(symbol, code);
-    }
-    codes[i] = code;
+    codes[i] = internLabel(portfolio.symbols[i], labels, codeOf);
   }
   return { codes, labels };
 }
