@@ -1,39 +1,115 @@
-import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { Worker } from 'node:worker_threads';
+import { DATABASE_WORKER_FILE } from '../paths.js';
+import type { DatabaseErrorFields, DatabaseReply, DatabaseRequest, DatabaseThreadData } from '../../workers/database-messages.js';
 import type { Database, Queryable } from './database.js';
 
-/** Embedded PostgreSQL (PGlite, WASM) in a local folder, or in memory when dataDir is 'memory://'. */
+type Request = DatabaseRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+/** A database error from the thread, with PostgreSQL's fields (code = SQLSTATE) as the pg driver has them. */
+const databaseError = (fields: DatabaseErrorFields) => Object.assign(new Error(fields.message), fields);
+
+/**
+ * Embedded PostgreSQL (PGlite, WASM) in a local folder, or in memory when dataDir is 'memory://'.
+ * PGlite itself runs on a thread of its own (workers/database.worker.ts), so its synchronous work
+ * never blocks the HTTP thread; this class forwards statements to it.
+ */
 export class PGliteDatabase implements Database {
   readonly kind = 'pglite';
+  private readonly waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private readonly listeners = new Map<string, Set<() => void>>();
+  private nextId = 1;
+  /** Set once the thread has stopped: every call fails with it from then on. */
+  private stopped?: Error;
 
-  private constructor(private readonly db: PGlite) {}
+  private constructor(private readonly thread: Worker) {
+    thread.on('message', (reply: DatabaseReply) => this.receive(reply));
+    thread.on('error', (error) => this.stop(new Error(`the embedded database thread failed: ${error.message}`, { cause: error })));
+    thread.on('exit', (code) => this.stop(new Error(`the embedded database thread stopped (exit code ${code})`)));
+  }
 
   static async open(dataDir: string): Promise<PGliteDatabase> {
-    if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-    const db = await PGlite.create(dataDir);
-    return new PGliteDatabase(db);
+    const thread = new Worker(DATABASE_WORKER_FILE, { workerData: { dataDir } satisfies DatabaseThreadData });
+    const handlers: { message?: (reply: DatabaseReply) => void; error?: (error: Error) => void; exit?: (code: number) => void } = {};
+    try {
+      await new Promise<void>((resolve, reject) => {
+        handlers.message = (reply) => (reply.kind === 'ready' ? resolve() : reply.kind === 'failed-to-open' && reject(databaseError(reply.error)));
+        handlers.error = reject;
+        handlers.exit = (code) => reject(new Error(`the embedded database thread stopped while opening ${dataDir} (exit code ${code})`));
+        thread.on('message', handlers.message).on('error', handlers.error).on('exit', handlers.exit);
+      });
+    } catch (error) {
+      await thread.terminate();
+      throw error;
+    } finally {
+      // Not removeAllListeners(): Worker starts and stops its message port through listeners of its own.
+      thread.off('message', handlers.message!).off('error', handlers.error!).off('exit', handlers.exit!);
+    }
+    return new PGliteDatabase(thread);
   }
 
-  async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
-    return (await this.db.query<T>(sql, params)).rows;
+  query<T>(sql: string, params?: unknown[]): Promise<T[]> {
+    return this.call({ op: 'query', sql, params }) as Promise<T[]>;
   }
 
-  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.db.transaction(async (tx) =>
-      work({ query: async <R>(sql: string, params?: unknown[]) => (await tx.query<R>(sql, params)).rows }),
-    );
+  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    const tx = (await this.call({ op: 'begin' })) as number;
+    let result: T;
+    try {
+      result = await work({ query: <R>(sql: string, params?: unknown[]) => this.call({ op: 'query', sql, params, tx }) as Promise<R[]> });
+    } catch (error) {
+      await this.call({ op: 'rollback', tx }).catch(() => {});
+      throw error;
+    }
+    await this.call({ op: 'commit', tx });
+    return result;
   }
 
   /** One process, one connection: a notification is never lost, so there is nothing to re-establish. */
   async listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
-    return this.db.listen(channel, () => onNotify());
+    let listeners = this.listeners.get(channel);
+    if (!listeners) {
+      this.listeners.set(channel, (listeners = new Set()));
+      await this.call({ op: 'listen', channel });
+    }
+    const listener = () => onNotify();
+    listeners.add(listener);
+    return async () => void listeners.delete(listener);
   }
 
   async exec(sql: string): Promise<void> {
-    await this.db.exec(sql);
+    await this.call({ op: 'exec', sql });
   }
 
   async close(): Promise<void> {
-    await this.db.close();
+    if (this.stopped) return;
+    await this.call({ op: 'close' });
+    await this.thread.terminate();
+  }
+
+  private call(request: Request): Promise<unknown> {
+    if (this.stopped) return Promise.reject(this.stopped);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.thread.postMessage({ ...request, id } as DatabaseRequest);
+    });
+  }
+
+  private receive(reply: DatabaseReply): void {
+    if (reply.kind === 'notify') {
+      for (const listener of this.listeners.get(reply.channel) ?? []) listener();
+      return;
+    }
+    if (reply.kind !== 'result' && reply.kind !== 'error') return;
+    const waiting = this.waiting.get(reply.id);
+    this.waiting.delete(reply.id);
+    if (reply.kind === 'result') waiting?.resolve(reply.value);
+    else waiting?.reject(databaseError(reply.error));
+  }
+
+  private stop(reason: Error): void {
+    this.stopped ??= reason;
+    for (const waiting of this.waiting.values()) waiting.reject(this.stopped);
+    this.waiting.clear();
   }
 }

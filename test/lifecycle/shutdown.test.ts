@@ -51,13 +51,16 @@ describe('SIGTERM', () => {
     const answer = post(`${base}/api/v1/validate`, slowRequest('in-flight-at-sigterm'), { 'x-request-id': 'shutdown-test-1' }, () => {
       setTimeout(() => {
         service.child.kill('SIGTERM');
-        // Once the signal is handled, no new connection is accepted.
-        setTimeout(() => {
-          post(`${base}/api/v1/validate`, JSON.stringify(example), {}, () => {}).then(
-            (late) => (refused = late.status),
-            (error: NodeJS.ErrnoException) => (refused = error.code),
+        // Once the signal is handled, no new connection is accepted. (Waiting for its log line, not
+        // a fixed time: on a busy machine the signal can take longer than any fixed guess.)
+        refused = service
+          .waitForLog((l) => l.msg === 'shutting down: finishing in-flight requests')
+          .then(() => new Promise((settled) => setTimeout(settled, 100)))
+          .then(() => post(`${base}/api/v1/validate`, JSON.stringify(example), {}, () => {}))
+          .then(
+            (late) => late.status,
+            (error: NodeJS.ErrnoException) => error.code,
           );
-        }, 150);
       }, 50);
     });
 
@@ -65,7 +68,7 @@ describe('SIGTERM', () => {
     expect(status).toBe(200);
     expect(json).toMatchObject({ decision_id: 'in-flight-at-sigterm', is_compliant: true });
     expect(await service.exited).toBe(0);
-    expect(refused).toBe('ECONNREFUSED');
+    expect(await refused).toBe('ECONNREFUSED');
 
     const messages = service.logs.map((l) => l.msg);
     // The signal arrived while the validation was running, and the service still recorded and answered it.

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PGliteDatabase } from '../../src/storage/pglite.js';
+
+// The embedded database runs on a thread of its own; what callers must still see of it.
+describe('embedded database on its own thread', () => {
+  let db: PGliteDatabase;
+  beforeAll(async () => {
+    db = await PGliteDatabase.open('memory://');
+    await db.exec('CREATE TABLE t (k int PRIMARY KEY, v text)');
+  });
+  afterAll(() => db.close());
+
+  it('leaves the calling thread free while a statement runs', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    const started = performance.now();
+    // A statement that keeps the database busy for a while (a sleep would not prove much: it could yield).
+    await db.query('SELECT count(*) FROM generate_series(1, 3000000)');
+    const elapsed = performance.now() - started;
+    clearInterval(timer);
+    expect(elapsed).toBeGreaterThan(100);
+    // Had it run on this thread, no timer could have fired until it finished.
+    expect(ticks).toBeGreaterThan(elapsed / 10 / 3);
+  });
+
+  it('reports database errors with their SQLSTATE, as the pg driver does', async () => {
+    await db.query('INSERT INTO t VALUES (1, $1)', ['one']);
+    await expect(db.query('INSERT INTO t VALUES (1, $1)', ['again'])).rejects.toMatchObject({ code: '23505', constraint: 't_pkey' });
+    await expect(db.query('SELECT nonsense FROM t')).rejects.toMatchObject({ code: '42703', message: expect.stringContaining('nonsense') });
+  });
+
+  it('commits a transaction whose work resolves and rolls back one whose work throws', async () => {
+    await db.transaction(async (tx) => {
+      await tx.query('INSERT INTO t VALUES (2, $1)', ['two']);
+      await tx.query('INSERT INTO t VALUES (3, $1)', ['three']);
+    });
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('INSERT INTO t VALUES (4, $1)', ['four']);
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    // A statement failing inside the transaction rolls it back as well.
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('INSERT INTO t VALUES (5, $1)', ['five']);
+        await tx.query('INSERT INTO t VALUES (1, $1)', ['duplicate']);
+      }),
+    ).rejects.toMatchObject({ code: '23505' });
+    const rows = await db.query<{ k: number }>('SELECT k FROM t ORDER BY k');
+    expect(rows.map((r) => r.k)).toEqual([1, 2, 3]);
+  });
+
+  it('delivers NOTIFY to every listener of the channel until it stops listening', async () => {
+    const heard: string[] = [];
+    const stopA = await db.listen('pes_test', () => heard.push('a'));
+    await db.listen('pes_test', () => heard.push('b'));
+    await db.query("NOTIFY pes_test, 'x'");
+    await expect.poll(() => heard.sort()).toEqual(['a', 'b']);
+    await stopA();
+    await db.query("NOTIFY pes_test, 'y'");
+    await expect.poll(() => heard.filter((h) => h === 'b').length).toBe(2);
+    expect(heard.filter((h) => h === 'a')).toHaveLength(1);
+  });
+
+  it('fails calls made after it closed instead of leaving them waiting', async () => {
+    const other = await PGliteDatabase.open('memory://');
+    await other.close();
+    await expect(other.query('SELECT 1')).rejects.toThrow(/embedded database thread stopped/);
+  });
+});

@@ -1,0 +1,40 @@
+/** The messages between the HTTP thread and the embedded database's own thread (workers/database.worker.ts). */
+
+export interface DatabaseThreadData {
+  /** A folder, or 'memory://' for a database that lives as long as the thread. */
+  readonly dataDir: string;
+}
+
+export type DatabaseRequest =
+  | { readonly id: number; readonly op: 'query'; readonly sql: string; readonly params?: unknown[]; readonly tx?: number }
+  | { readonly id: number; readonly op: 'exec'; readonly sql: string }
+  | { readonly id: number; readonly op: 'begin' }
+  | { readonly id: number; readonly op: 'commit' | 'rollback'; readonly tx: number }
+  | { readonly id: number; readonly op: 'listen'; readonly channel: string }
+  | { readonly id: number; readonly op: 'close' };
+
+/** What a database error carries across: the message and PostgreSQL's fields (code is the SQLSTATE). */
+export interface DatabaseErrorFields {
+  readonly message: string;
+  readonly code?: string;
+  readonly detail?: string;
+  readonly hint?: string;
+  readonly constraint?: string;
+  readonly table?: string;
+  readonly column?: string;
+}
+
+export type DatabaseReply =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'failed-to-open'; readonly error: DatabaseErrorFields }
+  | { readonly kind: 'result'; readonly id: number; readonly value: unknown }
+  | { readonly kind: 'error'; readonly id: number; readonly error: DatabaseErrorFields }
+  | { readonly kind: 'notify'; readonly channel: string };
+
+export function errorFields(error: unknown): DatabaseErrorFields {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const e = error as Error & Partial<Record<keyof DatabaseErrorFields, unknown>>;
+  const pick = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const fields = { message: e.message, code: pick(e.code), detail: pick(e.detail), hint: pick(e.hint), constraint: pick(e.constraint), table: pick(e.table), column: pick(e.column) };
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as unknown as DatabaseErrorFields;
+}

@@ -1,0 +1,103 @@
+import { mkdirSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { errorFields, type DatabaseReply, type DatabaseRequest, type DatabaseThreadData } from './database-messages.js';
+
+/**
+ * The embedded database (PGlite, PostgreSQL compiled to WASM) on a thread of its own. PGlite runs
+ * every statement synchronously on the thread that calls it; on the HTTP thread that was about
+ * half of its CPU under load and every write stalled every request. Here the HTTP thread only
+ * posts the statement and its parameters.
+ */
+const port = parentPort!;
+const { dataDir } = workerData as DatabaseThreadData;
+const post = (reply: DatabaseReply) => port.postMessage(reply);
+
+/** Thrown inside PGlite's transaction callback to make it roll back. */
+const ROLLBACK = Symbol('rollback');
+
+interface OpenTransaction {
+  readonly tx: Transaction;
+  /** Ends the callback: commit (true) or roll back (false). */
+  readonly finish: (commit: boolean) => void;
+  /** Settles when PGlite has committed or rolled back. */
+  readonly done: Promise<void>;
+}
+
+let db: PGlite;
+try {
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  db = await PGlite.create(dataDir);
+  post({ kind: 'ready' });
+} catch (error) {
+  post({ kind: 'failed-to-open', error: errorFields(error) });
+  process.exit(1);
+}
+
+const transactions = new Map<number, OpenTransaction>();
+let nextTransaction = 1;
+
+/** Opens a transaction and keeps PGlite's callback waiting until the HTTP thread commits or rolls back. */
+function begin(): Promise<number> {
+  const id = nextTransaction++;
+  return new Promise((opened, failed) => {
+    let isOpen = false;
+    const done: Promise<void> = db.transaction(async (tx) => {
+      let finish!: (commit: boolean) => void;
+      const decided = new Promise<boolean>((resolve) => (finish = resolve));
+      transactions.set(id, { tx, finish, done });
+      isOpen = true;
+      opened(id);
+      if (!(await decided)) throw ROLLBACK;
+    });
+    done.then(
+      () => transactions.delete(id),
+      (error: unknown) => {
+        transactions.delete(id);
+        if (!isOpen) failed(error);
+      },
+    );
+  });
+}
+
+async function end(id: number, commit: boolean): Promise<void> {
+  const open = transactions.get(id);
+  if (!open) throw new Error(`no open transaction ${id}`);
+  open.finish(commit);
+  try {
+    await open.done;
+  } catch (error) {
+    if (error !== ROLLBACK) throw error;
+  }
+}
+
+async function handle(request: DatabaseRequest): Promise<unknown> {
+  switch (request.op) {
+    case 'query': {
+      const target = request.tx === undefined ? db : transactions.get(request.tx)?.tx;
+      if (!target) throw new Error(`no open transaction ${request.tx}`);
+      return (await target.query(request.sql, request.params)).rows;
+    }
+    case 'exec':
+      await db.exec(request.sql);
+      return undefined;
+    case 'begin':
+      return begin();
+    case 'commit':
+    case 'rollback':
+      return end(request.tx, request.op === 'commit');
+    case 'listen':
+      await db.listen(request.channel, () => post({ kind: 'notify', channel: request.channel }));
+      return undefined;
+    case 'close':
+      await db.close();
+      return undefined;
+  }
+}
+
+port.on('message', (request: DatabaseRequest) => {
+  handle(request).then(
+    (value) => post({ kind: 'result', id: request.id, value }),
+    (error: unknown) => post({ kind: 'error', id: request.id, error: errorFields(error) }),
+  );
+});
