@@ -21,6 +21,7 @@ export interface Config {
    * event-loop lag, or the wait of the oldest audit record for its commit. 0 = never.
    */
   readonly maxEventLoopLagMs: number;
+  readonly maxStandingWaitMs: number;
   readonly bodyLimit: number;
   readonly kafkaBrokers: string[];
   readonly kafkaTopic: string;
@@ -113,6 +114,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxQueueWaitMs: integer(env, 'PES_MAX_QUEUE_WAIT_MS', 50, 1, 3_600_000),
     // Half the 100 ms P99 objective: a backlog this deep is worth refusing work for.
     maxEventLoopLagMs: integer(env, 'PES_MAX_EVENT_LOOP_LAG_MS', 50, 0, 60_000),
+    // A wait every validation shares is a standing queue; 20 ms is far above the least wait of a
+    // healthy interval (about 1 ms) and well under the 100 ms objective.
+    maxStandingWaitMs: integer(env, 'PES_MAX_STANDING_WAIT_MS', 20, 0, 60_000),
     // 100,000 positions of ~200 bytes each, with room to spare.
     bodyLimit: integer(env, 'PES_BODY_LIMIT', 64 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     kafkaBrokers: (env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean),

@@ -13,7 +13,12 @@ import { performance } from 'node:perf_hooks';
  *  - the audit store: records wait for their commit. Symptom: the oldest record still waiting
  *    has waited long. (Audit writes are small whatever the request's size, so unlike a request's
  *    age this does not mistake a big request for a backlog.)
- * Either counts only while at least `minInFlight` validations are in flight: with fewer there is
+ *  - anywhere, including the cores themselves when threads outnumber them: validations keep
+ *    waiting. Symptom (as in CoDel): even the validation that waited least in the last
+ *    `intervalMs` waited longer than `maxStandingWaitMs` (its wait is its time in the service
+ *    less its own work in the worker). A burst makes some wait and others not; only a standing
+ *    queue makes all of them wait, whatever their size.
+ * Each counts only while at least `minInFlight` validations are in flight: with fewer there is
  * no backlog to protect (a lone slow start-up write or pause is not overload).
  * A refusal costs a small fraction of a validation, so refusing lets the service catch up.
  */
@@ -27,32 +32,56 @@ export class AdmissionControl {
   /** Validations admitted and not yet answered. */
   private inFlight = 0;
 
+  /** The least wait of the validations answered in the current interval (Infinity: none yet). */
+  private intervalLeastWait = Number.POSITIVE_INFINITY;
+  private intervalEnds = 0;
+  /** The least wait of the last whole interval; 0 when nothing was answered in it. */
+  private standingWait = 0;
+
   constructor(
-    /** How far behind, in ms, the service may fall before it refuses; 0 = never refuse. */
+    /** How far behind, in ms, the event loop or the oldest audit commit may fall before it refuses; 0 = never. */
     private readonly maxLagMs: number,
+    /** Refuse while every validation of the last interval waited longer than this (ms); 0 = never. */
+    private readonly maxStandingWaitMs: number,
     /** Fewest validations in flight that make a backlog (e.g. the pool's thread count). */
     private readonly minInFlight: number,
     private readonly probeMs = 10,
+    private readonly intervalMs = 100,
   ) {}
 
   /** Starts probing the event loop: once the app is ready, so that its own start-up does not count as lag. */
   start(): void {
-    if (this.timer || this.maxLagMs === 0) return;
+    if (this.timer || (this.maxLagMs === 0 && this.maxStandingWaitMs === 0)) return;
     const probeMs = this.probeMs;
     let due = performance.now() + probeMs;
+    this.intervalEnds = due + this.intervalMs;
     this.timer = setInterval(() => {
       const now = performance.now();
       this.lag = Math.max(0, now - due);
-      if (this.lag > this.maxLagMs) this.behindUntil = now + this.lag;
+      if (this.maxLagMs > 0 && this.lag > this.maxLagMs) this.behindUntil = now + this.lag;
       due = now + probeMs;
+      if (now >= this.intervalEnds) {
+        this.standingWait = Number.isFinite(this.intervalLeastWait) ? this.intervalLeastWait : 0;
+        this.intervalLeastWait = Number.POSITIVE_INFINITY;
+        this.intervalEnds = now + this.intervalMs;
+      }
     }, probeMs);
     this.timer.unref();
   }
 
+  /** How long an answered validation waited: its time in the service less its own work. */
+  observeWait(waitMs: number): void {
+    if (waitMs < this.intervalLeastWait) this.intervalLeastWait = waitMs;
+  }
+
   /** Why new validations should be refused now, or undefined to accept them. */
   behind(): string | undefined {
-    if (this.maxLagMs === 0 || this.inFlight < this.minInFlight) return undefined;
+    if (this.inFlight < this.minInFlight) return undefined;
     const now = performance.now();
+    if (this.maxStandingWaitMs > 0 && this.standingWait > this.maxStandingWaitMs) {
+      return `every validation answered in the last ${this.intervalMs} ms waited at least ${Math.round(this.standingWait)} ms`;
+    }
+    if (this.maxLagMs === 0) return undefined;
     if (now < this.behindUntil) return `its event loop ran ${Math.round(this.lag)} ms late`;
     const oldest = this.commits.values().next();
     if (!oldest.done && now - oldest.value > this.maxLagMs) {

@@ -182,3 +182,32 @@ describe('load shedding when the audit store falls behind', () => {
     expect(served.statusCode).toBe(200);
   });
 });
+
+describe('load shedding when every validation keeps waiting (a standing queue)', () => {
+  let queued: TestApp;
+  beforeAll(async () => {
+    // One worker, and only the standing-wait check on: the queue bounds would not refuse.
+    queued = await startTestApp({ env: { PES_WORKERS: '1', PES_MAX_STANDING_WAIT_MS: '20', PES_MAX_QUEUE: '10000', PES_RATE_LIMIT: '0' } });
+  });
+  afterAll(() => queued.close());
+
+  it('refuses new validations while all recent ones waited, answers every admitted one, and recovers', async () => {
+    const validate = (id: string, payload = decisionRequest(id)) => queued.app.inject({ method: 'POST', url: '/api/v1/validate', payload });
+    expect((await untilServed(() => validate('warm-up'))).statusCode).toBe(200);
+    // A backlog for one worker: each waits behind the ones before it, for far longer than 20 ms.
+    let drained = false;
+    const backlog = Promise.all(Array.from({ length: 80 }, (_, i) => validate(`backlog-${i}`, bigRequest(`backlog-${i}`)))).finally(() => (drained = true));
+    let refused: LightMyRequestResponse | undefined;
+    while (!drained && !refused) {
+      await sleep(20);
+      const res = await validate('probe');
+      if (res.statusCode === 503) refused = res;
+    }
+    expect(refused?.statusCode).toBe(503);
+    expect(refused!.headers['retry-after']).toBe('1');
+    expect(refused!.json()).toMatchObject({ code: 'PES_OVERLOADED', message: expect.stringContaining('waited at least') });
+    // Everything admitted before is answered, none dropped.
+    expect((await backlog).every((res) => res.statusCode === 200)).toBe(true);
+    expect((await untilServed(() => validate('after-the-queue-drained'))).statusCode).toBe(200);
+  });
+});

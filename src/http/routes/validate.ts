@@ -15,6 +15,8 @@ export interface ValidateRouteOptions {
   readonly bodyLimit: number;
   /** Refuse new validations (503) while the service is this many ms behind (see AdmissionControl); 0 = never. */
   readonly maxLagMs: number;
+  /** Refuse new validations (503) while every one of the last 100 ms waited longer than this; 0 = never. */
+  readonly maxStandingWaitMs: number;
   readonly metrics: ServiceMetrics;
 }
 
@@ -31,7 +33,7 @@ export async function validateRoutes(app: FastifyInstance, options: ValidateRout
 
   // Refused before the body is read: a refusal must cost far less than a validation.
   // Fewer validations in flight than threads means nothing waits: no backlog to refuse work for.
-  const admission = new AdmissionControl(options.maxLagMs, Math.max(1, pool.threads));
+  const admission = new AdmissionControl(options.maxLagMs, options.maxStandingWaitMs, Math.max(1, pool.threads));
   app.addHook('onReady', async () => admission.start());
   app.addHook('onClose', async () => admission.close());
   app.addHook('onRequest', async () => {
@@ -70,6 +72,7 @@ export async function validateRoutes(app: FastifyInstance, options: ValidateRout
           // Fail closed: an approval that is not recorded is not given.
           throw new ServiceError('PES_STORE_UNAVAILABLE', undefined, undefined, { cause: error });
         }
+        admission.observeWait(reply.elapsedTime - outcome.elapsedMs);
         metrics.observeValidation(outcome.response);
         request.log.debug(
           { is_compliant: outcome.response.is_compliant, violations: outcome.response.violations.length, worker_ms: outcome.elapsedMs },
