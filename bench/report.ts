@@ -236,7 +236,7 @@ function overloadSection(o: OverloadResult): string {
     'Refusals are 503 `PES_OVERLOADED` with `Retry-After`, from admission control: the pool\'s expected queue wait',
     '(`PES_MAX_QUEUE_WAIT_MS`, estimated from body sizes and measured worker time; `PES_MAX_QUEUE` caps the count), and how far',
     'behind the HTTP thread\'s event loop or the oldest audit commit is (`PES_MAX_EVENT_LOOP_LAG_MS`), and a standing queue:',
-    'every validation answered in the last 100 ms waited longer than `PES_MAX_STANDING_WAIT_MS`.',
+    'every validation answered in the last 200 ms waited longer than `PES_MAX_STANDING_WAIT_MS`.',
     '',
     table(['phase', 'offered req/s', 'accepted/s', 'accepted P50 ms', 'P99 ms', 'P99.9 ms', 'refusal P50 / P99 ms', 'answers', 'RSS MB (start → max)'], rows),
     '',

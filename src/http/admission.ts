@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
  *    waiting. Symptom (as in CoDel): even the validation that waited least in the last
  *    `intervalMs` waited longer than `maxStandingWaitMs` (its wait is its time in the service
  *    less its own work in the worker). A burst makes some wait and others not; only a standing
- *    queue makes all of them wait, whatever their size.
+ *    queue makes all of them wait, whatever their size. Two intervals in a row must say so.
  * Each counts only while at least `minInFlight` validations are in flight: with fewer there is
  * no backlog to protect (a lone slow start-up write or pause is not overload).
  * A refusal costs a small fraction of a validation, so refusing lets the service catch up.
@@ -35,7 +35,8 @@ export class AdmissionControl {
   /** The least wait of the validations answered in the current interval (Infinity: none yet). */
   private intervalLeastWait = Number.POSITIVE_INFINITY;
   private intervalEnds = 0;
-  /** The least wait of the last whole interval; 0 when nothing was answered in it. */
+  private previousLeastWait = 0;
+  /** The least wait over the last two whole intervals; 0 when nothing was answered in one of them. */
   private standingWait = 0;
 
   constructor(
@@ -61,7 +62,10 @@ export class AdmissionControl {
       if (this.maxLagMs > 0 && this.lag > this.maxLagMs) this.behindUntil = now + this.lag;
       due = now + probeMs;
       if (now >= this.intervalEnds) {
-        this.standingWait = Number.isFinite(this.intervalLeastWait) ? this.intervalLeastWait : 0;
+        // Standing only when two intervals in a row say so: one stall (a GC, a checkpoint) is not a queue.
+        const least = Number.isFinite(this.intervalLeastWait) ? this.intervalLeastWait : 0;
+        this.standingWait = Math.min(least, this.previousLeastWait);
+        this.previousLeastWait = least;
         this.intervalLeastWait = Number.POSITIVE_INFINITY;
         this.intervalEnds = now + this.intervalMs;
       }
@@ -79,7 +83,7 @@ export class AdmissionControl {
     if (this.inFlight < this.minInFlight) return undefined;
     const now = performance.now();
     if (this.maxStandingWaitMs > 0 && this.standingWait > this.maxStandingWaitMs) {
-      return `every validation answered in the last ${this.intervalMs} ms waited at least ${Math.round(this.standingWait)} ms`;
+      return `every validation answered in the last ${2 * this.intervalMs} ms waited at least ${Math.round(this.standingWait)} ms`;
     }
     if (this.maxLagMs === 0) return undefined;
     if (now < this.behindUntil) return `its event loop ran ${Math.round(this.lag)} ms late`;

@@ -13,13 +13,16 @@ export interface ValidationRecordInput {
 }
 
 /**
- * Batches of up to 256 records, two transactions in flight, so one batch travels while the
- * previous one commits. Against one transaction per record this gave 2–12× the records/s at
- * 16–256 concurrent callers; one or two in flight measured alike within the noise of a shared
- * machine (bench/group-commit.bench.ts). `{ maxBatch: 1, maxInFlight: Infinity }` is one
- * transaction per record.
+ * Batches of up to 256 records. On a PostgreSQL server two batches are in flight, so one travels
+ * while the previous one commits: against one transaction per record this gave 2–12× the
+ * records/s at 16–256 concurrent callers (bench/group-commit.bench.ts). Embedded PGlite runs one
+ * statement at a time on its thread, so a second batch in flight would only wait there, alone,
+ * instead of gathering the records that arrive meanwhile. `{ maxBatch: 1, maxInFlight: Infinity }`
+ * is one transaction per record.
  */
-export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 256, maxInFlight: 2 };
+export function defaultGroupCommit(kind: Database['kind']): GroupCommitOptions {
+  return { maxBatch: 256, maxInFlight: kind === 'pglite' ? 1 : 2 };
+}
 
 interface PendingRecord extends ValidationRecordInput {
   readonly id: string;
@@ -47,7 +50,7 @@ export class ValidationRepository {
   constructor(
     private readonly db: Database,
     private readonly topic: string,
-    groupCommit: GroupCommitOptions = DEFAULT_GROUP_COMMIT,
+    groupCommit: GroupCommitOptions = defaultGroupCommit(db.kind),
   ) {
     this.committer = new GroupCommitter((records) => this.writeBatch(records), groupCommit);
   }

@@ -196,14 +196,17 @@ describe('load shedding when every validation keeps waiting (a standing queue)',
     expect((await untilServed(() => validate('warm-up'))).statusCode).toBe(200);
     // A backlog for one worker: each waits behind the ones before it, for far longer than 20 ms.
     let drained = false;
-    const backlog = Promise.all(Array.from({ length: 80 }, (_, i) => validate(`backlog-${i}`, bigRequest(`backlog-${i}`)))).finally(() => (drained = true));
-    let refused: LightMyRequestResponse | undefined;
-    while (!drained && !refused) {
+    const backlog = Promise.all(Array.from({ length: 100 }, (_, i) => validate(`backlog-${i}`, bigRequest(`backlog-${i}`)))).finally(() => (drained = true));
+    // Probes every 20 ms while it drains (not awaited one by one: an admitted probe queues behind the backlog).
+    const probes: Array<Promise<LightMyRequestResponse>> = [];
+    while (!drained) {
       await sleep(20);
-      const res = await validate('probe');
-      if (res.statusCode === 503) refused = res;
+      probes.push(validate(`probe-${probes.length}`));
     }
+    const answers = await Promise.all(probes);
+    const refused = answers.find((res) => res.statusCode === 503);
     expect(refused?.statusCode).toBe(503);
+    expect(answers.every((res) => res.statusCode === 200 || res.statusCode === 503)).toBe(true);
     expect(refused!.headers['retry-after']).toBe('1');
     expect(refused!.json()).toMatchObject({ code: 'PES_OVERLOADED', message: expect.stringContaining('waited at least') });
     // Everything admitted before is answered, none dropped.

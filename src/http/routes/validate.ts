@@ -15,7 +15,7 @@ export interface ValidateRouteOptions {
   readonly bodyLimit: number;
   /** Refuse new validations (503) while the service is this many ms behind (see AdmissionControl); 0 = never. */
   readonly maxLagMs: number;
-  /** Refuse new validations (503) while every one of the last 100 ms waited longer than this; 0 = never. */
+  /** Refuse new validations (503) while every one of the last 200 ms waited longer than this; 0 = never. */
   readonly maxStandingWaitMs: number;
   readonly metrics: ServiceMetrics;
 }
