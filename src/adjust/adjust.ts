@@ -9,9 +9,9 @@ import { TradeModel, type TradeVariable } from './model.js';
 import { reduce, type ModelSize } from './program.js';
 import { solveModel, type ModelSolution } from './solve.js';
 import type { SolveStatus, SolverName } from './solvers/solver.js';
-import { adjustedTrades, distance, proposedTrades, type ProposedTrade } from './trades.js';
+import { distance, proposedTrades, type ProposedTrade } from './trades.js';
 import { listWords } from './explain.js';
-import { isCompliant } from './verify.js';
+import { resizedResponder } from './verify.js';
 
 /** Bisection steps when the trades are scaled back as a last resort (2⁻¹⁶ of the trade). */
 const SCALE_STEPS = 16;
@@ -116,7 +116,8 @@ export async function adjustDecision(
   options: AdjustOptions = {},
 ): Promise<Adjustment> {
   const trades = proposedTrades(request, evaluation.portfolio);
-  const accepts = (q: Float64Array) => isCompliant(request, set, adjustedTrades(trades, q));
+  const respond = resizedResponder(request, set, evaluation, trades);
+  const accepts = (q: Float64Array) => respond(q)?.is_compliant === true;
   const first = await attempt(evaluation, trades, accepts, options, false);
   if ((first.status === 'adjusted' && first.method !== 'scaled') || !trades.some((t) => t.carriesData)) return first;
   const second = await attempt(evaluation, trades, accepts, options, true);

@@ -111,6 +111,22 @@ export class TradeModel {
     return value;
   }
 
+  /**
+   * marketValue, as a plain number for a slot the decision does not trade: sums over every slot
+   * of a 10,000-position portfolio then allocate nothing for the slots that are only constants.
+   */
+  valueTerm(slot: number, factor = 1): Affine | number {
+    if (this.columnOf[slot] >= 0) return this.marketValue(slot, factor);
+    return (factor * this.portfolio.preQty[slot] * this.portfolio.mark[slot]) / this.scale;
+  }
+
+  /** absolute, as a plain number for a slot the decision does not trade (the same value epigraph gives it). */
+  absoluteTerm(slot: number): Affine | number {
+    if (this.columnOf[slot] >= 0) return this.absolute(slot);
+    const value = this.valueTerm(slot) as number;
+    return value >= 0 ? value : (this.valueTerm(slot, -1) as number);
+  }
+
   /** NAV(q) / NAV₀ = 1 + Σ navCoefₛ·qₛ */
   nav(): Affine {
     const nav = new Affine(1);

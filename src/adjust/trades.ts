@@ -26,7 +26,6 @@ export interface ProposedTrade {
  * whose only price is its first trade's, it is that price, which is also its mark.
  */
 export function proposedTrades(request: ValidationRequest, portfolio: PortfolioColumns): ProposedTrade[] {
-  const state = request.portfolio_state;
   const netted = new Map<number, { quantity: number; cash: number; prices: Set<number>; all: Trade[] }>();
   for (const trade of request.decision.trades) {
     const slot = portfolio.index.get(trade.symbol)!;
@@ -39,14 +38,13 @@ export function proposedTrades(request: ValidationRequest, portfolio: PortfolioC
     entry.all.push(trade);
     netted.set(slot, entry);
   }
-  const positions = new Map(state.positions.map((p) => [p.symbol, p]));
   const trades: ProposedTrade[] = [];
   for (const [slot, { quantity, cash, prices, all }] of netted) {
     if (quantity === 0) continue;
     const symbol = portfolio.symbols[slot];
     const mark = portfolio.mark[slot];
-    const position = positions.get(symbol) as Record<string, unknown> | undefined;
-    const instrument = (state.instruments && Object.hasOwn(state.instruments, symbol) ? state.instruments[symbol] : undefined) as Record<string, unknown> | undefined;
+    const position = portfolio.positionAt(slot) as Record<string, unknown> | undefined;
+    const instrument = portfolio.instrumentAt(slot) as Record<string, unknown> | undefined;
     const markFromTrade = position?.price === undefined && instrument?.price === undefined;
     // One adjusted trade carries one price; where it is also the mark, it must stay the mark.
     const settlement = markFromTrade ? mark : prices.size === 1 ? [...prices][0] : cash / quantity;

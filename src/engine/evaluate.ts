@@ -30,6 +30,11 @@ const roundScore = (score: number) => Math.round(score * 1e12) / 1e12;
 export function evaluateRequest(request: ValidationRequest, set: CompiledPolicySet): Evaluation {
   const policies = resolvePolicies(request.applicable_policies, set);
   const portfolio = buildPortfolio(request);
+  return { portfolio, policies, response: judgePortfolio(request.decision.decision_id, portfolio, policies) };
+}
+
+/** The response for a decision's columns under the given policies. */
+export function judgePortfolio(decisionId: string, portfolio: PortfolioColumns, policies: readonly CompiledPolicy[]): ValidationResponse {
   const violations: PolicyViolation[] = [];
   const recommendations: string[] = [];
   let score = 1;
@@ -41,15 +46,11 @@ export function evaluateRequest(request: ValidationRequest, set: CompiledPolicyS
     if (judge.score < score) score = judge.score;
   }
   return {
-    portfolio,
-    policies,
-    response: {
-      decision_id: request.decision.decision_id,
-      is_compliant: !violations.some((v) => v.enforcement_level === 'strict'),
-      violations,
-      compliance_score: roundScore(score),
-      recommendations,
-      policies_checked: policies.map((p) => p.identity.name),
-    },
+    decision_id: decisionId,
+    is_compliant: !violations.some((v) => v.enforcement_level === 'strict'),
+    violations,
+    compliance_score: roundScore(score),
+    recommendations,
+    policies_checked: policies.map((p) => p.identity.name),
   };
 }

@@ -50,9 +50,9 @@ export class PortfolioColumns {
   private readonly positionOf: Array<Position | undefined>;
   private readonly instrumentOf: Array<InstrumentAttributes | undefined>;
   private readonly tradesOf: Array<Trade[] | undefined>;
-  private readonly groupCache = new Map<string, GroupColumn>();
-  private readonly numericCache = new Map<string, Float64Array>();
-  private readonly flagCache = new Map<string, Uint8Array>();
+  private readonly groupCache: Map<string, GroupColumn>;
+  private readonly numericCache: Map<string, Float64Array>;
+  private readonly flagCache: Map<string, Uint8Array>;
   private readonly riskModel?: RiskModel;
   private compiledCovariance?: CompiledCovariance;
 
@@ -69,7 +69,7 @@ export class PortfolioColumns {
     instrumentOf: Array<InstrumentAttributes | undefined>;
     tradesOf: Array<Trade[] | undefined>;
     riskModel?: RiskModel;
-  }) {
+  }, attributesOf?: PortfolioColumns) {
     this.n = init.symbols.length;
     this.symbols = init.symbols;
     this.index = init.index;
@@ -83,6 +83,11 @@ export class PortfolioColumns {
     this.instrumentOf = init.instrumentOf;
     this.tradesOf = init.tradesOf;
     this.riskModel = init.riskModel;
+    // Attribute columns depend on the symbols and where attributes stand, never on quantities.
+    this.groupCache = attributesOf?.groupCache ?? new Map();
+    this.numericCache = attributesOf?.numericCache ?? new Map();
+    this.flagCache = attributesOf?.flagCache ?? new Map();
+    this.compiledCovariance = attributesOf?.compiledCovariance;
     const n = this.n;
     let preInvested = 0;
     let postInvested = 0;
@@ -98,6 +103,36 @@ export class PortfolioColumns {
       this.preWeight[i] = (init.preQty[i] * init.mark[i]) / this.preNav;
       this.postWeight[i] = (init.postQty[i] * init.mark[i]) / this.postNav;
     }
+  }
+
+  /**
+   * The same portfolio with other net trade quantities on the same slots (and the cash they
+   * settle): re-validating a resized decision costs the arithmetic, not a new index of every
+   * symbol and new attribute columns. 422 as buildPortfolio when the NAV stops being positive.
+   */
+  resized(tradeQty: Float64Array, postCash: number): PortfolioColumns {
+    const postQty = new Float64Array(this.n);
+    for (let i = 0; i < this.n; i++) postQty[i] = this.preQty[i] + tradeQty[i];
+    return checkedNav(
+      new PortfolioColumns(
+        {
+          symbols: this.symbols, index: this.index, mark: this.mark, preQty: this.preQty, postQty, tradeQty,
+          preCash: this.preCash, postCash, positionOf: this.positionOf, instrumentOf: this.instrumentOf,
+          tradesOf: this.tradesOf, riskModel: this.riskModel,
+        },
+        this,
+      ),
+    );
+  }
+
+  /** The request's position for a slot (undefined for a symbol only traded). */
+  positionAt(slot: number): Position | undefined {
+    return this.positionOf[slot];
+  }
+
+  /** The request's instruments entry for a slot's symbol, if any. */
+  instrumentAt(slot: number): InstrumentAttributes | undefined {
+    return this.instrumentOf[slot];
   }
 
   /** First value of an attribute across position → instruments[symbol] → the symbol's trades. */
@@ -249,6 +284,11 @@ export function buildPortfolio(request: ValidationRequest): PortfolioColumns {
     preCash: state.cash,
     postCash: state.cash + cashMove,
   });
+  return checkedNav(portfolio);
+}
+
+/** The portfolio, if both NAVs are finite and positive (contract section 2); 422 otherwise. */
+function checkedNav(portfolio: PortfolioColumns): PortfolioColumns {
   if (!Number.isFinite(portfolio.preNav) || !Number.isFinite(portfolio.postNav)) {
     const which = Number.isFinite(portfolio.preNav) ? 'post-trade' : 'pre-trade';
     throw new ServiceError('PES_NOT_FINITE', `The ${which} NAV overflows: it is not a finite number`, [

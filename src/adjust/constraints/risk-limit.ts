@@ -16,11 +16,11 @@ const Z_SCORES: Record<number, number> = { 0.95: 1.6449, 0.99: 2.3263 };
 const TRADING_DAYS = 252;
 
 /** Σ over every slot of a per-slot expression, and the same sum of pre-trade values. */
-function portfolioSum(context: LinearizeContext, term: (i: number) => Affine, preValue: (i: number) => number) {
+function portfolioSum(context: LinearizeContext, term: (i: number) => Affine | number, preValue: (i: number) => number) {
   const numerator = new Affine();
   let pre = 0;
   for (let i = 0; i < context.portfolio.n; i++) {
-    numerator.addScaled(term(i), 1);
+    numerator.addTerm(term(i));
     pre += preValue(i);
   }
   return { numerator, pre };
@@ -44,24 +44,24 @@ const METRICS: Record<string, (context: LinearizeContext, rules: RiskRules) => v
       if (Number.isNaN(beta[i])) context.missing(i, portfolio.preQty[i] !== 0, missing, `beta is missing for ${portfolio.symbols[i]}, which the portfolio holds`);
     }
     const known = (i: number) => (Number.isNaN(beta[i]) ? 0 : beta[i]);
-    const { numerator, pre } = portfolioSum(context, (i) => model.marketValue(i, known(i)), (i) => portfolio.preWeight[i] * known(i));
+    const { numerator, pre } = portfolioSum(context, (i) => model.valueTerm(i, known(i)), (i) => portfolio.preWeight[i] * known(i));
     bounded(context, rules, numerator, pre);
   },
   /** gross = Σ |wᵢ|; a minimum keeps each traded slot on its side of zero. */
   gross_exposure(context, rules) {
     const { model, portfolio } = context;
     if (rules.max !== undefined) {
-      const { numerator, pre } = portfolioSum(context, (i) => model.absolute(i), (i) => Math.abs(portfolio.preWeight[i]));
+      const { numerator, pre } = portfolioSum(context, (i) => model.absoluteTerm(i), (i) => Math.abs(portfolio.preWeight[i]));
       bounded(context, { ...rules, min: undefined }, numerator, pre);
     }
     if (rules.min !== undefined) {
-      const { numerator, pre } = portfolioSum(context, (i) => model.marketValue(i, model.keepSide(i)), (i) => Math.abs(portfolio.preWeight[i]));
+      const { numerator, pre } = portfolioSum(context, (i) => model.valueTerm(i, model.keepSide(i)), (i) => Math.abs(portfolio.preWeight[i]));
       bounded(context, { ...rules, max: undefined }, numerator, pre);
     }
   },
   /** net = Σ wᵢ */
   net_exposure(context, rules) {
-    const { numerator, pre } = portfolioSum(context, (i) => context.model.marketValue(i), (i) => context.portfolio.preWeight[i]);
+    const { numerator, pre } = portfolioSum(context, (i) => context.model.valueTerm(i), (i) => context.portfolio.preWeight[i]);
     bounded(context, rules, numerator, pre);
   },
   /** hhi = Σ wᵢ² ≤ max: a cone, met by tangent cuts. A minimum is not convex. */

@@ -43,7 +43,7 @@ export const sectorLimit: Linearizer = (raw, context) => {
     if (limit !== undefined) {
       const tag = context.tag('GROUP_MAX_EXCEEDED', label);
       const numerator = new Affine();
-      for (const i of members[g]) numerator.addScaled(gross ? model.absolute(i) : model.marketValue(i), 1);
+      for (const i of members[g]) numerator.addTerm(gross ? model.absoluteTerm(i) : model.valueTerm(i));
       context.ratioMax(numerator, heldAtMost(pre[g], limit), tag);
       model.memberSlots(tag, members[g]);
     }
@@ -52,7 +52,7 @@ export const sectorLimit: Linearizer = (raw, context) => {
       const tag = context.tag('GROUP_MIN_BREACHED', label);
       const numerator = new Affine();
       for (const i of members[g]) {
-        numerator.addScaled(model.marketValue(i, gross ? model.keepSide(i) : 1), 1);
+        numerator.addTerm(model.valueTerm(i, gross ? model.keepSide(i) : 1));
       }
       context.ratioMin(numerator, heldAtLeast(pre[g], minimum), tag);
       model.memberSlots(tag, members[g]);
