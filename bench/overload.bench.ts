@@ -60,7 +60,8 @@ try {
     acceptedP99UnderLimit: overload.accepted.p99Ms < SUSTAINABLE_P99_MS,
     onlyOkOr503: Object.keys(overload.statuses).every((s) => s === '200' || s === '503'),
     recovered: after.errors === 0 && after.accepted.p99Ms < SUSTAINABLE_P99_MS,
-    rssGrowthMb: phases[1].rssMb.max - phases[0].rssMb.start,
+    // From the end of the first phase: a fresh service's RSS peaks while it creates its database, then falls.
+    rssGrowthMb: Math.max(phases[1].rssMb.max, phases[2].rssMb.max) - phases[0].rssMb.end,
   };
   console.log('overload verdict:', verdict);
   saveResult('overload', { database: databaseLabel(), sustainableRate, phases, verdict });

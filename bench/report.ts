@@ -85,7 +85,7 @@ function targets(engine?: EngineResult, load?: HttpLoadResult, peers?: HttpPeers
     const v = overload.verdict;
     rows.push([
       'at 2× the sustainable rate: sheds with 503, accepted P99 < 100 ms, memory bounded, recovers',
-      `503s: ${v.shed ? 'yes' : 'none'}; accepted P99 ${ms(overload.phases[1].load.accepted.p99Ms)} ms; RSS +${v.rssGrowthMb.toFixed(0)} MB; ` +
+      `503s: ${v.shed ? 'yes' : 'none'}; accepted P99 ${ms(overload.phases[1].load.accepted.p99Ms)} ms; RSS ${v.rssGrowthMb < 0 ? '−' : '+'}${Math.abs(v.rssGrowthMb).toFixed(0)} MB from the first phase's end; ` +
         `afterwards P99 ${ms(overload.phases[2].load.accepted.p99Ms)} ms with ${overload.phases[2].load.errors} errors`,
       met(v.shed && v.acceptedP99UnderLimit && v.onlyOkOr503 && v.recovered && v.rssGrowthMb < TARGETS.rssGrowthMb),
     ]);
