@@ -13,7 +13,7 @@ import type { Database } from '../src/storage/database.js';
 import { migrate } from '../src/storage/migrate.js';
 import { PGliteDatabase } from '../src/storage/pglite.js';
 import { PostgresDatabase } from '../src/storage/postgres.js';
-import { ValidationRepository } from '../src/storage/validation-repository.js';
+import { DEFAULT_GROUP_COMMIT, ValidationRepository } from '../src/storage/validation-repository.js';
 import { fixed, saveResult } from './support/results.js';
 
 const quick = process.argv.includes('--quick');
@@ -24,8 +24,8 @@ const ROUNDS = quick ? 1 : 3;
 const CONCURRENCY = quick ? [1, 64] : [1, 16, 64, 256];
 const MODES: Record<string, GroupCommitOptions> = {
   'one transaction per record': { maxBatch: 1, maxInFlight: Number.POSITIVE_INFINITY },
-  'group commit, 1 in flight (service default on PGlite)': { maxBatch: 256, maxInFlight: 1 },
-  'group commit, 2 in flight (service default on PostgreSQL)': { maxBatch: 256, maxInFlight: 2 },
+  'group commit, 1 in flight': { ...DEFAULT_GROUP_COMMIT, maxInFlight: 1 },
+  'group commit, 2 in flight (service default)': DEFAULT_GROUP_COMMIT,
 };
 const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
