@@ -42,7 +42,7 @@ export class AdmissionControl {
   constructor(
     /** How far behind, in ms, the event loop or the oldest audit commit may fall before it refuses; 0 = never. */
     private readonly maxLagMs: number,
-    /** Refuse while every validation of the last interval waited longer than this (ms); 0 = never. */
+    /** Refuse while every validation of the last two intervals waited longer than this (ms); 0 = never. */
     private readonly maxStandingWaitMs: number,
     /** Fewest validations in flight that make a backlog (e.g. the pool's thread count). */
     private readonly minInFlight: number,
