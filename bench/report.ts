@@ -11,11 +11,12 @@ import { predict } from './support/linear-fit.js';
 import type { LatencySummary, LoadResult } from './support/load-generator.js';
 import { lineChart, type Series } from './support/svg-plot.js';
 import {
-  RESULTS_FILE, type EngineResult, type HttpLoadResult, type HttpPeersResult, type OverloadResult, type PoolResult, type SuiteResults,
+  RESULTS_FILE, type EngineResult, type HttpLoadResult, type HttpPeersResult, type OverloadResult, type PoolResult, type SolverResult,
+  type SuiteResults,
 } from './support/suite-results.js';
 
 const DOCS = join(PROJECT_ROOT, 'docs');
-const KNOWN = new Set(['engine', 'pool', 'http-load', 'http-peers', 'overload']);
+const KNOWN = new Set(['engine', 'pool', 'solver', 'http-load', 'http-peers', 'overload']);
 const TARGETS = { ceilingShare: 0.5, p99AtReportMs: 10, p99LargeMs: 50, linearFitError: 0.25, rssGrowthMb: 256 };
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#17becf'];
 
@@ -266,6 +267,33 @@ function genericResult(result: unknown): string {
   ].filter(Boolean).join('\n\n');
 }
 
+function solverSection(solver: SolverResult): string {
+  const withP99 = (t: { meanMs: number; p99Ms: number }) => `${ms(t.meanMs)} (${ms(t.p99Ms)})`;
+  return [
+    '## The adjustment solver (tinybench)',
+    '',
+    'One model per size: a decision buying into `traded` holdings of a 1,000-position portfolio with every policy binding.',
+    'The full model has a row per check; the reduced one keeps the rows that can bind on the trades\' box. Times are mean (P99) ms.',
+    '',
+    table(
+      ['traded symbols', 'full rows × cols', 'reduced rows × cols (nonzeros)', 'build', 'HiGHS, model API', 'HiGHS, LP text', 'GLPK', 'HiGHS re-solve'],
+      solver.sizes.map((r) => [
+        int(r.traded), `${int(r.full.rows)} × ${int(r.full.columns)}`, `${int(r.reduced.rows)} × ${int(r.reduced.columns)} (${int(r.reduced.nonzeros)})`,
+        ms(r.buildMs), withP99(r.highsModel), withP99(r.highsText), withP99(r.glpk), withP99(r.highsResolve),
+      ]),
+    ),
+    '',
+    'A worker\'s whole path on a non-compliant decision (1,000 positions, 100 traded): parse + evaluate, then the same with',
+    'the suggested adjustment (model, solve, lots, re-validation).',
+    '',
+    table(
+      ['decision', 'parse + evaluate', 'with adjustment', 'adjusted trades', 'recommendations'],
+      solver.path.map((r) => [r.scenario, withP99(r.evaluateOnly), withP99(r.withAdjustment), r.adjusted, r.recommendations]),
+    ),
+    '',
+  ].join('\n');
+}
+
 function otherSection(results: SuiteResults): string {
   const others = results.scenarios.filter((s) => !KNOWN.has(s.scenario) || s.exitCode !== 0);
   if (others.length === 0) return '';
@@ -285,6 +313,7 @@ export function writeReport(results: SuiteResults): void {
   const load = resultOf<HttpLoadResult>(results, 'http-load');
   const peers = resultOf<HttpPeersResult>(results, 'http-peers');
   const overload = resultOf<OverloadResult>(results, 'overload');
+  const solver = resultOf<SolverResult>(results, 'solver');
   const m = results.machine;
   const page = [
     '# Benchmarks',
@@ -305,6 +334,7 @@ export function writeReport(results: SuiteResults): void {
     overload ? overloadSection(overload) : '',
     engine ? engineSection(engine) : '',
     pool ? poolSection(pool) : '',
+    solver ? solverSection(solver) : '',
     otherSection(results),
     '## Reproduce',
     '',

@@ -21,7 +21,8 @@ import { DEFAULT_POLICIES } from '../src/policies/defaults.js';
 import type { PolicyDefinition } from '../src/schemas/policy.js';
 import type { ValidationRequest } from '../src/schemas/validation.js';
 import { makeRequest } from './support/portfolios.js';
-import { fixed, saveResult, summarise, type TaskSummary } from './support/results.js';
+import { fixed, saveResult, summarise } from './support/results.js';
+import type { SolverPathRow as PathRow, SolverSizeRow as SizeRow } from './support/suite-results.js';
 
 const quick = process.argv.includes('--quick') || process.env.PES_BENCH_QUICK === '1';
 const bench = () => new Bench({ time: quick ? 150 : 1000, warmupTime: quick ? 50 : 200 });
@@ -86,16 +87,6 @@ function once(solver: Solver, lp: LinearProgram): void {
   }
 }
 
-interface SizeRow {
-  readonly traded: number;
-  readonly full: { rows: number; columns: number };
-  readonly reduced: { rows: number; columns: number; nonzeros: number };
-  readonly buildMs: number;
-  readonly highsModel: TaskSummary;
-  readonly highsText: TaskSummary;
-  readonly glpk: TaskSummary;
-  readonly highsResolve: TaskSummary;
-}
 
 async function solverSizes(): Promise<SizeRow[]> {
   const highs = await loadHighs();
@@ -147,13 +138,6 @@ async function solverSizes(): Promise<SizeRow[]> {
   return rows;
 }
 
-interface PathRow {
-  readonly scenario: string;
-  readonly evaluateOnly: TaskSummary;
-  readonly withAdjustment: TaskSummary;
-  readonly adjusted: number;
-  readonly recommendations: number;
-}
 
 /** parse + evaluate (+ adjust + re-validate): what a worker does for a non-compliant decision. */
 async function validatePath(): Promise<PathRow[]> {

@@ -45,6 +45,32 @@ export interface PoolResult {
   rows: TaskSummary[];
 }
 
+/** One adjustment model size (bench/solver.bench.ts). */
+export interface SolverSizeRow {
+  readonly traded: number;
+  readonly full: { rows: number; columns: number };
+  readonly reduced: { rows: number; columns: number; nonzeros: number };
+  readonly buildMs: number;
+  readonly highsModel: TaskSummary;
+  readonly highsText: TaskSummary;
+  readonly glpk: TaskSummary;
+  readonly highsResolve: TaskSummary;
+}
+
+/** A worker's whole path on a non-compliant decision: parse + evaluate, then + adjust + re-validate. */
+export interface SolverPathRow {
+  readonly scenario: string;
+  readonly evaluateOnly: TaskSummary;
+  readonly withAdjustment: TaskSummary;
+  readonly adjusted: number;
+  readonly recommendations: number;
+}
+
+export interface SolverResult {
+  sizes: SolverSizeRow[];
+  path: SolverPathRow[];
+}
+
 export interface HttpLoadResult {
   database: string;
   reportShare: number;
