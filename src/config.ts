@@ -35,6 +35,8 @@ export interface Config {
   readonly rateLimit: number;
   /** How long SIGTERM waits for in-flight requests before giving up with exit code 1. */
   readonly shutdownGraceMs: number;
+  /** Validations run (and audit writes rehearsed, then rolled back) before listening; 0 = none. */
+  readonly warmUpValidations: number;
 }
 
 export class ConfigError extends Error {
@@ -130,5 +132,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // stop one runaway client from starving the others.
     rateLimit: integer(env, 'PES_RATE_LIMIT', 60_000, 0, 100_000_000),
     shutdownGraceMs: integer(env, 'PES_SHUTDOWN_GRACE_MS', 25_000, 0, 600_000),
+    warmUpValidations: integer(env, 'PES_WARM_UP_VALIDATIONS', 300, 0, 100_000),
   };
 }

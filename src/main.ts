@@ -1,6 +1,7 @@
 import { buildApp, startServices } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { formatPlan } from './policies/policy-plan.js';
+import { warmUp } from './warm-up.js';
 
 /** Exit codes: 0 clean stop, 1 failure (or shutdown overran its grace period), 2 bad configuration. */
 async function main(): Promise<void> {
@@ -31,6 +32,11 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+
+  // Warm before listening: a load balancer sends nothing to a port that is not open yet.
+  const warmStarted = performance.now();
+  const warmed = await warmUp(services, config.warmUpValidations);
+  if (warmed > 0) app.log.info({ validations: warmed, ms: Math.round(performance.now() - warmStarted) }, 'warmed up (nothing recorded)');
 
   const address = await app.listen({ port: config.port, host: config.host });
   app.log.info(

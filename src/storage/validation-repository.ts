@@ -60,6 +60,22 @@ export class ValidationRepository {
     return id;
   }
 
+  /**
+   * Writes the records one by one in a transaction that is then rolled back: the database runs
+   * (and, for PGlite, compiles) the audit write's code paths without recording anything.
+   */
+  async rehearse(records: readonly ValidationRecordInput[]): Promise<void> {
+    const rehearsal = new Error('rehearsal: rolled back');
+    try {
+      await this.db.transaction(async (tx) => {
+        for (const record of records) await insertRecords(tx, [{ ...record, id: randomUUID() }], this.topic);
+        throw rehearsal;
+      });
+    } catch (error) {
+      if (error !== rehearsal) throw error;
+    }
+  }
+
   /** Calls `listener` after each commit of new records (the outbox relay wakes up on it). */
   onCommitted(listener: () => void): void {
     this.committedListeners.push(listener);

@@ -65,8 +65,10 @@ function isRaw(value: unknown): value is { raw: string } {
 function mutate(base: Json, mutations: Mutation[]): string {
   let root = structuredClone(base);
   const raws: string[] = [];
+  // A copy each time: fast-check may hand the same object to two mutations, and inserting one
+  // object twice (once inside itself) would make the body circular.
   const valueOf = (value: Json | { raw: string }): Json => {
-    if (!isRaw(value)) return value;
+    if (!isRaw(value)) return structuredClone(value);
     raws.push(value.raw);
     return `${PLACEHOLDER}${raws.length - 1}`;
   };

@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { warmUp } from '../../src/warm-up.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { decisionRequest } from '../support/decisions.js';
+
+describe('warm-up before listening', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  const count = async (table: string) => Number((await t.services.db.query<{ n: string | number }>(`SELECT count(*) AS n FROM ${table}`))[0].n);
+
+  it('runs validations through every worker and rehearses their audit writes, recording nothing', async () => {
+    expect(await warmUp(t.services, 24)).toBe(24);
+    expect(await count('validations')).toBe(0);
+    expect(await count('policy_violations')).toBe(0);
+    expect(await count('event_outbox')).toBe(0);
+    // The writes did run (and were rolled back): they used up the outbox's identities.
+    const [sequence] = await t.services.db.query<{ last_value: string | number }>('SELECT last_value FROM event_outbox_id_seq');
+    expect(Number(sequence.last_value)).toBe(24);
+
+    // The service records real validations as before.
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/validate', payload: decisionRequest('after-warm-up') });
+    expect(res.statusCode).toBe(200);
+    expect(await count('validations')).toBe(1);
+    const events = await t.services.db.query<{ id: string | number }>('SELECT id FROM event_outbox');
+    expect(events.map((e) => Number(e.id))).toEqual([25]);
+  });
+
+  it('does nothing when asked for none', async () => {
+    expect(await warmUp(t.services, 0)).toBe(0);
+  });
+});
