@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { PROJECT_ROOT } from '../../src/paths.js';
+import { freePort } from './free-port.js';
 
 /** A server under test, in its own process (its threads included), on a loopback port. */
 export interface ServerProcess {
@@ -16,17 +16,6 @@ export interface ServerProcess {
   /** CPU time used so far by the main thread and by all other threads together, in ms. */
   cpuTimes(): { mainMs: number; otherMs: number };
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function rssOf(pid: number): number {

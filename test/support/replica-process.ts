@@ -1,21 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/paths.js';
+import { freePort } from '../../bench/support/free-port.js';
 
 const MAIN = join(PROJECT_ROOT, 'dist', 'src', 'main.js');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** One replica: the built service (`node dist/src/main.js`) on its own port, answering HTTP. */
 export class ReplicaProcess {
