@@ -4,6 +4,7 @@ import { buildPortfolio, type PortfolioColumns } from '../engine/portfolio.js';
 import { ServiceError, pointer } from '../errors.js';
 import type { CompiledPolicy, CompiledPolicySet } from '../policies/compile.js';
 import { schemaErrors } from '../schemas/check.js';
+import { parseJsonBody } from '../schemas/json-body.js';
 import { HeadroomRequest, type HeadroomResponse, type SymbolHeadroom } from '../schemas/headroom.js';
 import type { PolicyViolation, ValidationRequest, ValidationResponse } from '../schemas/validation.js';
 import { linearizePolicies } from './adjust.js';
@@ -17,16 +18,10 @@ const CAP_NAVS = 10;
 const WHOLE_LOT = 1e-6;
 
 const checker = TypeCompiler.Compile(HeadroomRequest);
-const decoder = new TextDecoder();
 
 /** Parses and schema-checks a headroom body; 400 with JSON-pointer paths otherwise. */
 export function parseHeadroomRequest(body: Uint8Array | string): HeadroomRequest {
-  let value: unknown;
-  try {
-    value = JSON.parse(typeof body === 'string' ? body : decoder.decode(body));
-  } catch (error) {
-    throw new ServiceError('PES_INVALID_JSON', `The body is not valid JSON: ${(error as Error).message}`, [{ path: '', message: (error as Error).message }]);
-  }
+  const { value } = parseJsonBody(body);
   const details = schemaErrors(checker, value);
   if (details.length > 0) throw new ServiceError('PES_INVALID_REQUEST', `Invalid request: ${details[0].path || '/'} ${details[0].message}`, details);
   return value as HeadroomRequest;

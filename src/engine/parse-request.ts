@@ -1,23 +1,15 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ServiceError } from '../errors.js';
 import { schemaErrors } from '../schemas/check.js';
+import { parseJsonBody } from '../schemas/json-body.js';
 import { mayHoldSurrogates, unstorable } from '../schemas/storable.js';
 import { ValidationRequest } from '../schemas/validation.js';
 
 const checker = TypeCompiler.Compile(ValidationRequest);
-const decoder = new TextDecoder();
 
 /** Parses and schema-checks a validation request body; 400 with JSON-pointer paths otherwise. */
 export function parseValidationRequest(body: Uint8Array | string): ValidationRequest {
-  let value: unknown;
-  const text = typeof body === 'string' ? body : decoder.decode(body);
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new ServiceError('PES_INVALID_JSON', `The body is not valid JSON: ${(error as Error).message}`, [
-      { path: '', message: (error as Error).message },
-    ]);
-  }
+  const { value, text } = parseJsonBody(body);
   const details = schemaErrors(checker, value);
   if (details.length > 0) {
     throw new ServiceError('PES_INVALID_REQUEST', `Invalid request: ${details[0].path || '/'} ${details[0].message}`, details);
