@@ -1,8 +1,8 @@
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ServiceError } from '../errors.js';
+import { securityHeadersPlugin } from './security-headers.js';
 
 export interface LimitsOptions {
   /** Requests per minute per key, or per client address when the service runs without keys; 0 = off. */
@@ -21,7 +21,7 @@ export const limitsPlugin = fp(
     // A request without a key (open routes, loopback mode) spends its client address's budget.
     const budgetKey = (request: FastifyRequest) =>
       keyed && request.principal ? `key:${request.principal.name}` : `ip:${request.ip}`;
-    await app.register(helmet, {
+    await app.register(securityHeadersPlugin, {
       // Served over plain HTTP behind a TLS-terminating balancer: upgrading would break /docs.
       contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
     });

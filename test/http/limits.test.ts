@@ -58,11 +58,16 @@ describe('limits without keys: per client address', () => {
       'referrer-policy': 'no-referrer',
       'strict-transport-security': 'max-age=31536000; includeSubDomains',
       'cross-origin-resource-policy': 'same-origin',
+      'x-xss-protection': '0',
+      'origin-agent-cluster': '?1',
     });
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
     expect(res.headers['content-security-policy']).toContain("script-src 'self'");
     expect(res.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
     expect(res.headers['x-powered-by']).toBeUndefined();
+    const missing = await t.app.inject({ method: 'GET', url: '/no/such/route', remoteAddress: '10.0.0.4' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers['x-content-type-options']).toBe('nosniff');
   });
 
   it('keeps /docs working under that policy: the page and every script it loads come from this origin', async () => {
