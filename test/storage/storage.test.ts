@@ -98,6 +98,33 @@ describe.each(DATABASE_KINDS)('storage on %s', (kind) => {
     expect(event.payload.event_id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('stores every number and text of a batch exactly as given', async () => {
+    // Doubles whose decimal forms are long or tiny, texts that need JSON escapes, a null portfolio.
+    const awkward = [0.1 + 0.2, 1 / 3, 5e-324, 1.7976931348623157e308, -123456789.12345679, 2 ** 53 + 2];
+    const validations = new ValidationRepository(db, 'policy.validation.completed', { maxBatch: 64, maxInFlight: 1 });
+    const inputs = awkward.map((x, i) => ({
+      response: {
+        ...response,
+        decision_id: `exact-${i}`,
+        compliance_score: Math.abs(x) / (1 + Math.abs(x)),
+        violations: [{ ...response.violations[0], observed: x, limit: -x, pre_trade: x / 7, description: `quote " backslash \\ tab \t é ${i}` }],
+      },
+      portfolioId: i % 2 ? null : `fund "${i}"`,
+      decisionJson: JSON.stringify({ decision_id: `exact-${i}`, trades: [{ symbol: 'A"B', side: 'BUY', quantity: x, price: 1 }] }),
+      policySetVersion: 2 ** 40 + i,
+    }));
+    const ids = await Promise.all(inputs.map((input) => validations.record(input)));
+    for (const [i, input] of inputs.entries()) {
+      const [row] = await db.query<Record<string, unknown>>('SELECT * FROM validations WHERE id = $1', [ids[i]]);
+      expect(row).toMatchObject({ portfolio_id: input.portfolioId, compliance_score: input.response.compliance_score, response: input.response, decision: JSON.parse(input.decisionJson) });
+      expect(Number(row.policy_set_version)).toBe(input.policySetVersion);
+      const [violation] = await validations.listViolations({ decision_id: `exact-${i}` });
+      expect([violation.observed, violation.limit, violation.pre_trade, violation.description]).toEqual([
+        input.response.violations[0].observed, input.response.violations[0].limit, input.response.violations[0].pre_trade, input.response.violations[0].description,
+      ]);
+    }
+  });
+
   it('filters and resolves violations, keeping who and when', async () => {
     const validations = new ValidationRepository(db, 'policy.validation.completed');
     const [missing] = await validations.listViolations({ decision_id: 'd-1', policy_name: 'risk_limits', resolved: false });
