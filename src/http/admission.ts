@@ -1,5 +1,3 @@
-import { performance } from 'node:perf_hooks';
-
 /**
  * Admission control for validations: refuse new ones (503) while the service is already behind,
  * so that the ones it accepts keep their latency and it recovers by itself. The pool's bounded
@@ -14,10 +12,16 @@ import { performance } from 'node:perf_hooks';
  *    has waited long. (Audit writes are small whatever the request's size, so unlike a request's
  *    age this does not mistake a big request for a backlog.)
  *  - anywhere, including the cores themselves when threads outnumber them: validations keep
- *    waiting. Symptom (as in CoDel): even the validation that waited least in the last
- *    `intervalMs` waited longer than `maxStandingWaitMs` (its wait is its time in the service
- *    less its own work in the worker). A burst makes some wait and others not; only a standing
- *    queue makes all of them wait, whatever their size. Two intervals in a row must say so.
+ *    waiting (a validation's wait is its time in the service less its own work in the worker).
+ *    Symptom: the median wait of the validations answered in an interval is above
+ *    `maxStandingWaitMs`, two intervals in a row (one stall, a GC or a checkpoint, is not a
+ *    queue). The answer is a limit on validations in flight, not a switch: while the queue
+ *    stands, the limit falls to 3/4 of the most that were in flight; while the median wait is
+ *    under half the target and the limit is reached, it grows by a quarter each interval. The
+ *    switch this replaces (refuse everything while the least wait of two intervals was above
+ *    the target) let the queue drain, then admitted everything at once: at twice the
+ *    sustainable rate bursts of a few hundred admitted requests queued behind each other
+ *    (accepted P99 250–380 ms against 60–120 ms with the limit, in A/B runs on 2 cores).
  * Each counts only while at least `minInFlight` validations are in flight: with fewer there is
  * no backlog to protect (a lone slow start-up write or pause is not overload).
  * A refusal costs a small fraction of a validation, so refusing lets the service catch up.
@@ -32,17 +36,23 @@ export class AdmissionControl {
   /** Validations admitted and not yet answered. */
   private inFlight = 0;
 
-  /** The least wait of the validations answered in the current interval (Infinity: none yet). */
-  private intervalLeastWait = Number.POSITIVE_INFINITY;
+  /** Waits of the validations answered in the current interval. */
+  private intervalWaits: number[] = [];
   private intervalEnds = 0;
-  private previousLeastWait = 0;
-  /** The least wait over the last two whole intervals; 0 when nothing was answered in one of them. */
+  private previousMedianWait = 0;
+  /** The lesser of the last two intervals' median waits; 0 when nothing was answered in one of them. */
   private standingWait = 0;
+  /** Validations admitted at once; no limit until a queue first stands. */
+  private limit = Number.POSITIVE_INFINITY;
+  /** The standing wait that last lowered the limit (for the refusal's reason). */
+  private loweredFor = 0;
+  /** The most validations in flight during the current interval. */
+  private peakInFlight = 0;
 
   constructor(
     /** How far behind, in ms, the event loop or the oldest audit commit may fall before it refuses; 0 = never. */
     private readonly maxLagMs: number,
-    /** Refuse while every validation of the last two intervals waited longer than this (ms); 0 = never. */
+    /** Lower the limit on validations in flight while the median wait of two intervals in a row is above this (ms); 0 = never. */
     private readonly maxStandingWaitMs: number,
     /** Fewest validations in flight that make a backlog (e.g. the pool's thread count). */
     private readonly minInFlight: number,
@@ -62,28 +72,38 @@ export class AdmissionControl {
       if (this.maxLagMs > 0 && this.lag > this.maxLagMs) this.behindUntil = now + this.lag;
       due = now + probeMs;
       if (now >= this.intervalEnds) {
-        // Standing only when two intervals in a row say so: one stall (a GC, a checkpoint) is not a queue.
-        const least = Number.isFinite(this.intervalLeastWait) ? this.intervalLeastWait : 0;
-        this.standingWait = Math.min(least, this.previousLeastWait);
-        this.previousLeastWait = least;
-        this.intervalLeastWait = Number.POSITIVE_INFINITY;
+        const median = medianOf(this.intervalWaits);
+        this.standingWait = Math.min(median, this.previousMedianWait);
+        this.previousMedianWait = median;
+        this.intervalWaits = [];
         this.intervalEnds = now + this.intervalMs;
+        this.adaptLimit();
       }
     }, probeMs);
     this.timer.unref();
   }
 
+  private adaptLimit(): void {
+    if (this.maxStandingWaitMs > 0 && this.standingWait > this.maxStandingWaitMs) {
+      this.limit = Math.max(this.minInFlight, Math.floor(Math.min(this.limit, this.peakInFlight) * 0.75));
+      this.loweredFor = this.standingWait;
+    } else if (this.peakInFlight >= this.limit && this.standingWait < this.maxStandingWaitMs / 2) {
+      this.limit = Math.ceil(this.limit * 1.25);
+    }
+    this.peakInFlight = this.inFlight;
+  }
+
   /** How long an answered validation waited: its time in the service less its own work. */
   observeWait(waitMs: number): void {
-    if (waitMs < this.intervalLeastWait) this.intervalLeastWait = waitMs;
+    this.intervalWaits.push(waitMs);
   }
 
   /** Why new validations should be refused now, or undefined to accept them. */
   behind(): string | undefined {
     if (this.inFlight < this.minInFlight) return undefined;
     const now = performance.now();
-    if (this.maxStandingWaitMs > 0 && this.standingWait > this.maxStandingWaitMs) {
-      return `every validation answered in the last ${2 * this.intervalMs} ms waited at least ${Math.round(this.standingWait)} ms`;
+    if (this.inFlight >= this.limit) {
+      return `${this.inFlight} validations are in flight, its limit since half the validations answered in each of two ${this.intervalMs} ms intervals waited at least ${Math.round(this.loweredFor)} ms`;
     }
     if (this.maxLagMs === 0) return undefined;
     if (now < this.behindUntil) return `its event loop ran ${Math.round(this.lag)} ms late`;
@@ -97,6 +117,7 @@ export class AdmissionControl {
   /** Runs one admitted validation, counting it in flight until it settles. */
   async admitted<T>(validation: () => Promise<T>): Promise<T> {
     this.inFlight++;
+    if (this.inFlight > this.peakInFlight) this.peakInFlight = this.inFlight;
     try {
       return await validation();
     } finally {
@@ -119,4 +140,11 @@ export class AdmissionControl {
     clearInterval(this.timer);
     this.timer = undefined;
   }
+}
+
+/** The median of `values` (sorted in place); 0 for none. */
+function medianOf(values: number[]): number {
+  if (values.length === 0) return 0;
+  values.sort((a, b) => a - b);
+  return values[values.length >> 1];
 }

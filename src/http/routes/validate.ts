@@ -15,7 +15,7 @@ export interface ValidateRouteOptions {
   readonly bodyLimit: number;
   /** Refuse new validations (503) while the service is this many ms behind (see AdmissionControl); 0 = never. */
   readonly maxLagMs: number;
-  /** Refuse new validations (503) while every one of the last 200 ms waited longer than this; 0 = never. */
+  /** Target wait for the adaptive limit on validations in flight (see AdmissionControl); 0 = no limit. */
   readonly maxStandingWaitMs: number;
   readonly metrics: ServiceMetrics;
 }

@@ -1,0 +1,97 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AdmissionControl } from '../../src/http/admission.js';
+
+/** A validation that stays in flight until released. */
+function holdInFlight(admission: AdmissionControl, count: number): () => Promise<void> {
+  const releases: Array<() => void> = [];
+  const settled = Array.from({ length: count }, () => admission.admitted(() => new Promise<void>((resolve) => releases.push(resolve))));
+  return async () => {
+    for (const release of releases) release();
+    await Promise.all(settled);
+  };
+}
+
+/** One 100 ms interval in which `answered` validations report `waitMs` each. */
+function interval(admission: AdmissionControl, waitMs: number, answered = 10): void {
+  for (let i = 0; i < answered; i++) admission.observeWait(waitMs);
+  vi.advanceTimersByTime(100);
+}
+
+describe('the limit on validations in flight', () => {
+  let admission: AdmissionControl;
+  beforeEach(() => {
+    // The admission reads the global performance.now(): faked too, so intervals close on fake time.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'performance'] });
+    // Only the standing-wait signal (target 20 ms); a backlog needs at least 2 in flight.
+    admission = new AdmissionControl(0, 20, 2);
+    admission.start();
+    // Intervals close at the first 10 ms probe after 100 ms: line them up with interval() below.
+    vi.advanceTimersByTime(10);
+  });
+  afterEach(() => {
+    admission.close();
+    vi.useRealTimers();
+  });
+
+  it('admits any number while no queue stands, even through one slow interval', async () => {
+    const release = holdInFlight(admission, 40);
+    interval(admission, 5);
+    interval(admission, 80); // one stall is not a queue
+    interval(admission, 5);
+    expect(admission.behind()).toBeUndefined();
+    await release();
+  });
+
+  it('falls to 3/4 of what was in flight while the median wait stands above the target', async () => {
+    const release = holdInFlight(admission, 40);
+    interval(admission, 50);
+    interval(admission, 50);
+    expect(admission.behind()).toMatch(/40 validations are in flight.*waited at least 50 ms/);
+    await release();
+    const again = holdInFlight(admission, 29);
+    expect(admission.behind()).toBeUndefined();
+    const oneMore = holdInFlight(admission, 1);
+    expect(admission.behind()).toMatch(/^30 validations are in flight/);
+    await again();
+    await oneMore();
+  });
+
+  it('is set by the median, not by the luckiest or the unluckiest validation', async () => {
+    const release = holdInFlight(admission, 40);
+    for (let i = 0; i < 2; i++) {
+      // Most waited 50 ms; a few were lucky (CoDel's least wait would have seen no queue).
+      for (let k = 0; k < 3; k++) admission.observeWait(0.5);
+      interval(admission, 50, 7);
+    }
+    expect(admission.behind()).toBeDefined();
+    await release();
+  });
+
+  it('grows by a quarter each interval while it is reached and waits are short', async () => {
+    let release = holdInFlight(admission, 40);
+    interval(admission, 50);
+    interval(admission, 50); // limit 30
+    await release();
+    release = holdInFlight(admission, 30);
+    interval(admission, 2);
+    interval(admission, 2); // reached and short: 30 → 38
+    await release();
+    const held = holdInFlight(admission, 37);
+    expect(admission.behind()).toBeUndefined();
+    const last = holdInFlight(admission, 1);
+    expect(admission.behind()).toMatch(/^38 validations are in flight/);
+    await held();
+    await last();
+  });
+
+  it('never falls below the fewest in flight that make a backlog', async () => {
+    for (let round = 0; round < 10; round++) {
+      const release = holdInFlight(admission, 2);
+      interval(admission, 500);
+      await release();
+    }
+    const release = holdInFlight(admission, 1);
+    expect(admission.behind()).toBeUndefined();
+    await release();
+  });
+});
