@@ -34,7 +34,7 @@ export class AdmissionControl {
   /** Start times of the audit commits awaited now, oldest first (a Map keeps insertion order). */
   private readonly commits = new Map<object, number>();
   /** Validations admitted and not yet answered. */
-  private inFlight = 0;
+  private admittedNow = 0;
 
   /** Waits of the validations answered in the current interval. */
   private intervalWaits: number[] = [];
@@ -43,7 +43,7 @@ export class AdmissionControl {
   /** The lesser of the last two intervals' median waits; 0 when nothing was answered in one of them. */
   private standingWait = 0;
   /** Validations admitted at once; no limit until a queue first stands. */
-  private limit = Number.POSITIVE_INFINITY;
+  private admitLimit = Number.POSITIVE_INFINITY;
   /** The standing wait that last lowered the limit (for the refusal's reason). */
   private loweredFor = 0;
   /** The most validations in flight during the current interval. */
@@ -59,6 +59,16 @@ export class AdmissionControl {
     private readonly probeMs = 10,
     private readonly intervalMs = 100,
   ) {}
+
+  /** Validations admitted at once now (Infinity: no limit). */
+  get limit(): number {
+    return this.admitLimit;
+  }
+
+  /** Validations admitted and not yet answered. */
+  get inFlight(): number {
+    return this.admittedNow;
+  }
 
   /** Starts probing the event loop: once the app is ready, so that its own start-up does not count as lag. */
   start(): void {
@@ -85,12 +95,12 @@ export class AdmissionControl {
 
   private adaptLimit(): void {
     if (this.maxStandingWaitMs > 0 && this.standingWait > this.maxStandingWaitMs) {
-      this.limit = Math.max(this.minInFlight, Math.floor(Math.min(this.limit, this.peakInFlight) * 0.75));
+      this.admitLimit = Math.max(this.minInFlight, Math.floor(Math.min(this.admitLimit, this.peakInFlight) * 0.75));
       this.loweredFor = this.standingWait;
-    } else if (this.peakInFlight >= this.limit && this.standingWait < this.maxStandingWaitMs / 2) {
-      this.limit = Math.ceil(this.limit * 1.25);
+    } else if (this.peakInFlight >= this.admitLimit && this.standingWait < this.maxStandingWaitMs / 2) {
+      this.admitLimit = Math.ceil(this.admitLimit * 1.25);
     }
-    this.peakInFlight = this.inFlight;
+    this.peakInFlight = this.admittedNow;
   }
 
   /** How long an answered validation waited: its time in the service less its own work. */
@@ -100,10 +110,10 @@ export class AdmissionControl {
 
   /** Why new validations should be refused now, or undefined to accept them. */
   behind(): string | undefined {
-    if (this.inFlight < this.minInFlight) return undefined;
+    if (this.admittedNow < this.minInFlight) return undefined;
     const now = performance.now();
-    if (this.inFlight >= this.limit) {
-      return `${this.inFlight} validations are in flight, its limit since half the validations answered in each of two ${this.intervalMs} ms intervals waited at least ${Math.round(this.loweredFor)} ms`;
+    if (this.admittedNow >= this.admitLimit) {
+      return `${this.admittedNow} validations are in flight, its limit since half the validations answered in each of two ${this.intervalMs} ms intervals waited at least ${Math.round(this.loweredFor)} ms`;
     }
     if (this.maxLagMs === 0) return undefined;
     if (now < this.behindUntil) return `its event loop ran ${Math.round(this.lag)} ms late`;
@@ -116,12 +126,12 @@ export class AdmissionControl {
 
   /** Runs one admitted validation, counting it in flight until it settles. */
   async admitted<T>(validation: () => Promise<T>): Promise<T> {
-    this.inFlight++;
-    if (this.inFlight > this.peakInFlight) this.peakInFlight = this.inFlight;
+    this.admittedNow++;
+    if (this.admittedNow > this.peakInFlight) this.peakInFlight = this.admittedNow;
     try {
       return await validation();
     } finally {
-      this.inFlight--;
+      this.admittedNow--;
     }
   }
 

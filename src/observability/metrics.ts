@@ -6,6 +6,12 @@ import type { Queryable } from '../storage/database.js';
 /** Seconds; the service's objective is P99 < 100 ms, so the buckets are dense below it. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/** What the admission control shows: its current limit on validations in flight, and how many are. */
+export interface AdmissionState {
+  readonly limit: number;
+  readonly inFlight: number;
+}
+
 export interface MetricSources {
   readonly pool: ValidationPool;
   readonly db: Queryable;
@@ -91,6 +97,27 @@ export class ServiceMetrics {
         } catch {
           this.set(Number.NaN);
         }
+      },
+    });
+  }
+
+  /** Reports the admission control's limit (+Inf while none) and validations in flight when scraped. */
+  watchAdmission(admission: AdmissionState): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'pes_admission_limit',
+      help: 'Validations the service admits at once, adapted to the median wait (+Inf until a queue first stands)',
+      registers,
+      collect() {
+        this.set(admission.limit);
+      },
+    });
+    new Gauge({
+      name: 'pes_validations_in_flight',
+      help: 'Validations admitted and not yet answered',
+      registers,
+      collect() {
+        this.set(admission.inFlight);
       },
     });
   }

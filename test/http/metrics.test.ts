@@ -17,7 +17,7 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
     if (!match || match[1] !== name) continue;
     const found = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
     if (Object.entries(labels).every(([k, v]) => found[k] === v) && Object.keys(found).length === Object.keys(labels).length) {
-      return Number(match[3]);
+      return match[3] === '+Inf' ? Number.POSITIVE_INFINITY : Number(match[3]);
     }
   }
   return undefined;
@@ -60,6 +60,9 @@ describe('GET /metrics', () => {
     expect(sample(text, 'pes_pool_threads')).toBe(2);
     expect(sample(text, 'pes_pool_queue_depth')).toBe(0);
     expect(sample(text, 'pes_pool_busy_threads')).toBe(0);
+    // No queue has stood yet: no limit on validations in flight, and none is in flight now.
+    expect(sample(text, 'pes_admission_limit')).toBe(Number.POSITIVE_INFINITY);
+    expect(sample(text, 'pes_validations_in_flight')).toBe(0);
     const utilization = sample(text, 'pes_pool_utilization')!;
     expect(utilization).toBeGreaterThanOrEqual(0);
     expect(utilization).toBeLessThanOrEqual(1);

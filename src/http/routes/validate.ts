@@ -34,6 +34,7 @@ export async function validateRoutes(app: FastifyInstance, options: ValidateRout
   // Refused before the body is read: a refusal must cost far less than a validation.
   // Fewer validations in flight than threads means nothing waits: no backlog to refuse work for.
   const admission = new AdmissionControl(options.maxLagMs, options.maxStandingWaitMs, Math.max(1, pool.threads));
+  metrics.watchAdmission(admission);
   app.addHook('onReady', async () => admission.start());
   app.addHook('onClose', async () => admission.close());
   app.addHook('onRequest', async () => {
