@@ -16,8 +16,9 @@
  *    Symptom: the median wait of the validations answered in an interval is above
  *    `maxStandingWaitMs`, two intervals in a row (one stall, a GC or a checkpoint, is not a
  *    queue). The answer is a limit on validations in flight, not a switch: while the queue
- *    stands, the limit falls to 3/4 of the most that were in flight; while the median wait is
- *    under half the target and the limit is reached, it grows by a quarter each interval. The
+ *    stands, the limit falls to 3/4 of the most that were in flight (not below two per
+ *    thread); while the median wait is under half the target and the limit is reached, it
+ *    grows by a quarter each interval. The
  *    switch this replaces (refuse everything while the least wait of two intervals was above
  *    the target) let the queue drain, then admitted everything at once: at twice the
  *    sustainable rate bursts of a few hundred admitted requests queued behind each other
@@ -95,7 +96,8 @@ export class AdmissionControl {
 
   private adaptLimit(): void {
     if (this.maxStandingWaitMs > 0 && this.standingWait > this.maxStandingWaitMs) {
-      this.admitLimit = Math.max(this.minInFlight, Math.floor(Math.min(this.admitLimit, this.peakInFlight) * 0.75));
+      // Never below two per thread: a validation in flight is either in a worker or awaiting its commit.
+      this.admitLimit = Math.max(2 * this.minInFlight, Math.floor(Math.min(this.admitLimit, this.peakInFlight) * 0.75));
       this.loweredFor = this.standingWait;
     } else if (this.peakInFlight >= this.admitLimit && this.standingWait < this.maxStandingWaitMs / 2) {
       this.admitLimit = Math.ceil(this.admitLimit * 1.25);
