@@ -21,7 +21,7 @@
  *    grows by a quarter each interval. The switch this replaces (refuse everything while the
  *    least wait of two intervals was above the target) let the queue drain, then admitted
  *    everything at once: at twice the sustainable rate, bursts of a few hundred admitted
- *    requests queued behind each other (accepted P99 134–383 ms against 60–116 ms with the
+ *    requests queued behind each other (accepted P99 134–383 ms against 60–91 ms with the
  *    limit, in same-time A/B runs on 2 cores). The least wait also missed queues here: with
  *    several stages, one lucky validation reset it while 40 were in flight.
  * Each counts only while at least `minInFlight` validations are in flight: with fewer there is
