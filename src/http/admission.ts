@@ -17,10 +17,10 @@
  *    `maxStandingWaitMs`, two intervals in a row (one stall, a GC or a checkpoint, is not a
  *    queue). The answer is a limit on validations in flight, not a switch: while the queue
  *    stands, the limit falls to 3/4 of the most that were in flight (not below two per
- *    thread); while the median wait is under half the target and the limit is reached, it
- *    grows by a quarter each interval. The switch this replaces (refuse everything while the
- *    least wait of two intervals was above the target) let the queue drain, then admitted
- *    everything at once: at twice the sustainable rate, bursts of a few hundred admitted
+ *    thread); while the median wait is under half the target it grows by a quarter each
+ *    interval in which it was reached, and each interval after half a second of such waits. The switch this replaces (refuse everything while the least wait of two
+ *    intervals was above the target) let the queue drain, then admitted everything at once:
+ *    at twice the sustainable rate, bursts of a few hundred admitted
  *    requests queued behind each other (accepted P99 134–383 ms against 60–91 ms with the
  *    limit, in same-time A/B runs on 2 cores). The least wait also missed queues here: with
  *    several stages, one lucky validation reset it while 40 were in flight.
@@ -28,6 +28,9 @@
  * no backlog to protect (a lone slow start-up write or pause is not overload).
  * A refusal costs a small fraction of a validation, so refusing lets the service catch up.
  */
+/** Intervals of short waits after which an unreached limit grows back. */
+const CALM_INTERVALS = 5;
+
 export class AdmissionControl {
   private lag = 0;
   /** performance.now() until which the loop counts as behind. */
@@ -50,6 +53,8 @@ export class AdmissionControl {
   private loweredFor = 0;
   /** The most validations in flight during the current interval. */
   private peakInFlight = 0;
+  /** Intervals in a row whose standing wait was under half the target. */
+  private calmIntervals = 0;
 
   constructor(
     /** How far behind, in ms, the event loop or the oldest audit commit may fall before it refuses; 0 = never. */
@@ -96,11 +101,17 @@ export class AdmissionControl {
   }
 
   private adaptLimit(): void {
-    if (this.maxStandingWaitMs > 0 && this.standingWait > this.maxStandingWaitMs) {
+    const target = this.maxStandingWaitMs;
+    const calm = this.standingWait < target / 2;
+    this.calmIntervals = calm ? this.calmIntervals + 1 : 0;
+    if (target > 0 && this.standingWait > target) {
       // Never below two per thread: a validation in flight is either in a worker or awaiting its commit.
       this.admitLimit = Math.max(2 * this.minInFlight, Math.floor(Math.min(this.admitLimit, this.peakInFlight) * 0.75));
       this.loweredFor = this.standingWait;
-    } else if (this.peakInFlight >= this.admitLimit && this.standingWait < this.maxStandingWaitMs / 2) {
+    } else if (calm && (this.peakInFlight >= this.admitLimit || this.calmIntervals >= CALM_INTERVALS)) {
+      // An unreached limit grows only after half a second of short waits: left low after one
+      // spell of queueing it would refuse the next burst at a load the service carries, yet
+      // raised while unreached in overload it would let a burst in.
       this.admitLimit = Math.ceil(this.admitLimit * 1.25);
     }
     this.peakInFlight = this.admittedNow;

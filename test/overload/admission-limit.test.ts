@@ -73,8 +73,8 @@ describe('the limit on validations in flight', () => {
     interval(admission, 50); // limit 30
     await release();
     release = holdInFlight(admission, 30);
-    interval(admission, 2);
     interval(admission, 2); // reached and short: 30 → 38
+    interval(admission, 2); // 30 in flight, short, but 38 not reached: holds
     await release();
     const held = holdInFlight(admission, 37);
     expect(admission.behind()).toBeUndefined();
@@ -82,6 +82,33 @@ describe('the limit on validations in flight', () => {
     expect(admission.behind()).toMatch(/^38 validations are in flight/);
     await held();
     await last();
+  });
+
+  it('grows back when unreached only after half a second of short waits', async () => {
+    const release = holdInFlight(admission, 40);
+    interval(admission, 50);
+    interval(admission, 50); // limit 30
+    await release();
+    interval(admission, 15); // neither long nor short: holds (and no longer counts the 40)
+    for (let i = 0; i < 4; i++) interval(admission, 2); // short, but unreached: holds at 30
+    let held = holdInFlight(admission, 30);
+    expect(admission.behind()).toMatch(/^30 validations are in flight/);
+    await held();
+    interval(admission, 2); // the fifth calm interval: 30 → 38
+    held = holdInFlight(admission, 37);
+    expect(admission.behind()).toBeUndefined();
+    await held();
+  });
+
+  it('holds between half the target and the target', async () => {
+    const release = holdInFlight(admission, 40);
+    interval(admission, 50);
+    interval(admission, 50); // limit 30
+    await release();
+    for (let i = 0; i < 5; i++) interval(admission, 15);
+    const held = holdInFlight(admission, 30);
+    expect(admission.behind()).toMatch(/^30 validations are in flight/);
+    await held();
   });
 
   it('never falls below two per thread (one in a worker, one awaiting its commit)', async () => {
