@@ -119,7 +119,8 @@ export class AdmissionControl {
 
   /** How long an answered validation waited: its time in the service less its own work. */
   observeWait(waitMs: number): void {
-    this.intervalWaits.push(waitMs);
+    // Only while intervals close: otherwise (the limit off, or not yet started) the list would only grow.
+    if (this.timer && this.maxStandingWaitMs > 0) this.intervalWaits.push(waitMs);
   }
 
   /** Why new validations should be refused now, or undefined to accept them. */
