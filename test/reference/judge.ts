@@ -59,6 +59,9 @@ function beyond(bound: 'max' | 'min', value: number, limit: number): number {
  */
 function utilisation(bound: 'max' | 'min', observed: number, limit: number): number {
   if (limit === 0) return 0;
+  // Zero has no sign in the contract: a weight of -0 (-3e-323 units at a mark, over NAV) is 0, and
+  // limit / 0 is then +Infinity (at the limit), not -Infinity.
+  if (observed === 0) observed = 0;
   if (limit > 0) return bound === 'max' ? observed / limit : limit / observed;
   if (bound === 'max') return limit / observed; // observed ≤ limit < 0
   return observed < 0 ? observed / limit : 0; // limit < 0 ≤ observed is far inside
