@@ -117,7 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Half the 100 ms P99 objective: a backlog this deep is worth refusing work for.
     maxEventLoopLagMs: integer(env, 'PES_MAX_EVENT_LOOP_LAG_MS', 50, 0, 60_000),
     // The target wait for the limit on validations in flight (src/http/admission.ts). At twice the
-    // sustainable rate it kept accepted P99 at 60–91 ms in A/B runs on 2 cores (the on/off switch
+    // sustainable rate it kept accepted P99 at 60–94 ms in A/B runs on 2 cores (the on/off switch
     // it replaced: 134–383 ms).
     maxStandingWaitMs: integer(env, 'PES_MAX_STANDING_WAIT_MS', 20, 0, 60_000),
     // 100,000 positions of ~200 bytes each, with room to spare.

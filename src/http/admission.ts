@@ -18,12 +18,13 @@
  *    queue). The answer is a limit on validations in flight, not a switch: while the queue
  *    stands, the limit falls to 3/4 of the most that were in flight (not below two per
  *    thread); while the median wait is under half the target it grows by a quarter each
- *    interval in which it was reached, and each interval after half a second of such waits. The switch this replaces (refuse everything while the least wait of two
- *    intervals was above the target) let the queue drain, then admitted everything at once:
- *    at twice the sustainable rate, bursts of a few hundred admitted
- *    requests queued behind each other (accepted P99 134–383 ms against 60–91 ms with the
- *    limit, in same-time A/B runs on 2 cores). The least wait also missed queues here: with
- *    several stages, one lucky validation reset it while 40 were in flight.
+ *    interval in which it was reached, and each interval after half a second of such waits.
+ *    The switch this replaces (refuse everything while the least wait of two intervals was
+ *    above the target) let the queue drain, then admitted everything at once: at twice the
+ *    sustainable rate, bursts of a few hundred admitted requests queued behind each other
+ *    (accepted P99 134–383 ms against 60–94 ms with the limit, in same-time A/B runs on 2
+ *    cores). The least wait also missed queues here: with several stages, one lucky
+ *    validation reset it while 40 were in flight.
  * Each counts only while at least `minInFlight` validations are in flight: with fewer there is
  * no backlog to protect (a lone slow start-up write or pause is not overload).
  * A refusal costs a small fraction of a validation, so refusing lets the service catch up.
@@ -45,8 +46,6 @@ export class AdmissionControl {
   private intervalWaits: number[] = [];
   private intervalEnds = 0;
   private previousMedianWait = 0;
-  /** The lesser of the last two intervals' median waits; 0 when nothing was answered in one of them. */
-  private standingWait = 0;
   /** Validations admitted at once; no limit until a queue first stands. */
   private admitLimit = Number.POSITIVE_INFINITY;
   /** The standing wait that last lowered the limit (for the refusal's reason). */
@@ -90,24 +89,25 @@ export class AdmissionControl {
       due = now + probeMs;
       if (now >= this.intervalEnds) {
         const median = medianOf(this.intervalWaits);
-        this.standingWait = Math.min(median, this.previousMedianWait);
+        const previous = this.previousMedianWait;
         this.previousMedianWait = median;
         this.intervalWaits = [];
         this.intervalEnds = now + this.intervalMs;
-        this.adaptLimit();
+        this.adaptLimit(Math.min(median, previous));
       }
     }, probeMs);
     this.timer.unref();
   }
 
-  private adaptLimit(): void {
+  /** `standingWait`: the lesser of the last two intervals' median waits (0 when one answered nothing). */
+  private adaptLimit(standingWait: number): void {
     const target = this.maxStandingWaitMs;
-    const calm = this.standingWait < target / 2;
+    const calm = standingWait < target / 2;
     this.calmIntervals = calm ? this.calmIntervals + 1 : 0;
-    if (target > 0 && this.standingWait > target) {
+    if (target > 0 && standingWait > target) {
       // Never below two per thread: a validation in flight is either in a worker or awaiting its commit.
       this.admitLimit = Math.max(2 * this.minInFlight, Math.floor(Math.min(this.admitLimit, this.peakInFlight) * 0.75));
-      this.loweredFor = this.standingWait;
+      this.loweredFor = standingWait;
     } else if (calm && (this.peakInFlight >= this.admitLimit || this.calmIntervals >= CALM_INTERVALS)) {
       // An unreached limit grows only after half a second of short waits: left low after one
       // spell of queueing it would refuse the next burst at a load the service carries, yet
