@@ -17,6 +17,14 @@ function interval(admission: AdmissionControl, waitMs: number, answered = 10): v
   vi.advanceTimersByTime(100);
 }
 
+/** 40 in flight through two intervals of 50 ms waits: the limit falls to 30; then they are answered. */
+async function lowerLimitTo30(admission: AdmissionControl): Promise<void> {
+  const release = holdInFlight(admission, 40);
+  interval(admission, 50);
+  interval(admission, 50);
+  await release();
+}
+
 describe('the limit on validations in flight', () => {
   let admission: AdmissionControl;
   beforeEach(() => {
@@ -68,11 +76,8 @@ describe('the limit on validations in flight', () => {
   });
 
   it('grows by a quarter each interval while it is reached and waits are short', async () => {
-    let release = holdInFlight(admission, 40);
-    interval(admission, 50);
-    interval(admission, 50); // limit 30
-    await release();
-    release = holdInFlight(admission, 30);
+    await lowerLimitTo30(admission);
+    const release = holdInFlight(admission, 30);
     interval(admission, 2); // reached and short: 30 → 38
     interval(admission, 2); // 30 in flight, short, but 38 not reached: holds
     await release();
@@ -85,10 +90,7 @@ describe('the limit on validations in flight', () => {
   });
 
   it('grows back when unreached only after half a second of short waits', async () => {
-    const release = holdInFlight(admission, 40);
-    interval(admission, 50);
-    interval(admission, 50); // limit 30
-    await release();
+    await lowerLimitTo30(admission);
     interval(admission, 15); // neither long nor short: holds (and no longer counts the 40)
     for (let i = 0; i < 4; i++) interval(admission, 2); // short, but unreached: holds at 30
     let held = holdInFlight(admission, 30);
@@ -101,10 +103,7 @@ describe('the limit on validations in flight', () => {
   });
 
   it('holds between half the target and the target', async () => {
-    const release = holdInFlight(admission, 40);
-    interval(admission, 50);
-    interval(admission, 50); // limit 30
-    await release();
+    await lowerLimitTo30(admission);
     for (let i = 0; i < 5; i++) interval(admission, 15);
     const held = holdInFlight(admission, 30);
     expect(admission.behind()).toMatch(/^30 validations are in flight/);
