@@ -19,7 +19,7 @@ import { fixed, saveResult, summarise, type TaskSummary } from './support/result
 
 const quick = process.argv.includes('--quick');
 const threads = Math.min(2, availableParallelism());
-const NOOP_WORKER = fileURLToPath(new URL('./fixtures/noop.worker.mjs', import.meta.url));
+const NOOP_WORKER = fileURLToPath(new URL('./fixtures/noop.worker.cjs', import.meta.url));
 const policySet = sharePolicySet(1, REALISTIC_POLICIES);
 const compiled = compilePolicySet(1, REALISTIC_POLICIES);
 const names = REALISTIC_POLICIES.map((p) => p.policy_name);

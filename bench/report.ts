@@ -160,7 +160,7 @@ function poolSection(pool: PoolResult): string {
   return [
     `## The worker pool (${pool.threads} threads)`,
     '',
-    'A no-op worker (bench/fixtures/noop.worker.mjs) isolates the pool\'s own cost: dispatch, the transferred body, the',
+    'A no-op worker (bench/fixtures/noop.worker.cjs) isolates the pool\'s own cost: dispatch, the transferred body, the',
     `cloned answer. "At a time" rows keep ${pool.batch} tasks in flight and give the cost per task. Validations do a worker's`,
     'whole job (parse, evaluate, the suggested adjustment when not compliant) on a mix where a third of the requests violate.',
     '',

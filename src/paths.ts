@@ -16,5 +16,5 @@ function findProjectRoot(): string {
 export const PROJECT_ROOT = findProjectRoot();
 export const MIGRATIONS_DIR = join(PROJECT_ROOT, 'migrations');
 /** Workers always run compiled code: `npm run build` writes it (npm start and npm test do). */
-export const VALIDATION_WORKER_FILE = join(PROJECT_ROOT, 'dist', 'workers', 'validation.worker.js');
+export const VALIDATION_WORKER_FILE = join(PROJECT_ROOT, 'dist', 'workers', 'validation.entry.cjs');
 export const DATABASE_WORKER_FILE = join(PROJECT_ROOT, 'dist', 'workers', 'database.worker.js');

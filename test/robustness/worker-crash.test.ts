@@ -8,7 +8,7 @@ import { ERRORS } from '../../src/errors.js';
 import { ValidationPool } from '../../src/pool/validation-pool.js';
 
 const example = JSON.parse(readFileSync(new URL('../fixtures/contract-example.json', import.meta.url), 'utf8'));
-const CRASHING_WORKER = fileURLToPath(new URL('../fixtures/crashing.worker.mjs', import.meta.url));
+const CRASHING_WORKER = fileURLToPath(new URL('../fixtures/crashing.worker.cjs', import.meta.url));
 
 let app: FastifyInstance;
 let services: Services;
