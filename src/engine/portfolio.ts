@@ -1,6 +1,7 @@
 import { ServiceError, pointer } from '../errors.js';
 import type { InstrumentAttributes, Position, RiskModel, Trade, ValidationRequest } from '../schemas/validation.js';
 import { compileCovariance, type CompiledCovariance } from './risk-model.js';
+import { StringIndex } from './string-index.js';
 
 /** Categorical attributes a group limit can group by. */
 export const GROUP_ATTRIBUTES = ['sector', 'industry', 'country', 'currency', 'asset_class', 'issuer', 'rating'] as const;
@@ -9,13 +10,9 @@ export type NumericAttribute = 'beta' | 'adv' | 'shares_outstanding' | 'lot_size
 export type FlagAttribute = 'is_government' | 'is_fund';
 
 /** The code of `value` among `labels`, appending it when new (dictionary encoding of a column). */
-export function internLabel(value: string, labels: string[], codeOf: Map<string, number>): number {
-  let code = codeOf.get(value);
-  if (code === undefined) {
-    code = labels.length;
-    labels.push(value);
-    codeOf.set(value, code);
-  }
+export function internLabel(value: string, labels: string[], codeOf: StringIndex): number {
+  const code = codeOf.getOrInsert(value, labels.length);
+  if (code === labels.length) labels.push(value);
   return code;
 }
 
@@ -32,7 +29,7 @@ export interface GroupColumn {
 export class PortfolioColumns {
   readonly n: number;
   readonly symbols: string[];
-  readonly index: Map<string, number>;
+  readonly index: StringIndex;
   /** Valuation price per symbol. */
   readonly mark: Float64Array;
   readonly preQty: Float64Array;
@@ -47,9 +44,10 @@ export class PortfolioColumns {
   readonly postNav: number;
 
   // Where attributes stand, per slot (looked up in this order): no per-slot arrays on the hot path.
-  private readonly positionOf: Array<Position | undefined>;
-  private readonly instrumentOf: Array<InstrumentAttributes | undefined>;
-  private readonly tradesOf: Array<Trade[] | undefined>;
+  // Slots past an array's end have nothing there (positionOf is the request's positions array).
+  private readonly positionOf: ReadonlyArray<Position | undefined>;
+  private readonly instrumentOf: ReadonlyArray<InstrumentAttributes | undefined>;
+  private readonly tradesOf: ReadonlyArray<Trade[] | undefined>;
   private readonly groupCache: Map<string, GroupColumn>;
   private readonly numericCache: Map<string, Float64Array>;
   private readonly flagCache: Map<string, Uint8Array>;
@@ -58,16 +56,16 @@ export class PortfolioColumns {
 
   constructor(init: {
     symbols: string[];
-    index: Map<string, number>;
+    index: StringIndex;
     mark: Float64Array;
     preQty: Float64Array;
     postQty: Float64Array;
     tradeQty: Float64Array;
     preCash: number;
     postCash: number;
-    positionOf: Array<Position | undefined>;
-    instrumentOf: Array<InstrumentAttributes | undefined>;
-    tradesOf: Array<Trade[] | undefined>;
+    positionOf: ReadonlyArray<Position | undefined>;
+    instrumentOf: ReadonlyArray<InstrumentAttributes | undefined>;
+    tradesOf: ReadonlyArray<Trade[] | undefined>;
     riskModel?: RiskModel;
   }, attributesOf?: PortfolioColumns) {
     this.n = init.symbols.length;
@@ -153,7 +151,7 @@ export class PortfolioColumns {
     if (!column) {
       const codes = new Int32Array(this.n);
       const labels: string[] = [];
-      const codeOf = new Map<string, number>();
+      const codeOf = new StringIndex();
       for (let i = 0; i < this.n; i++) {
         const value = this.attribute(i, attribute);
         if (value === undefined) {
@@ -215,49 +213,44 @@ export function buildPortfolio(request: ValidationRequest): PortfolioColumns {
     );
   }
   const instruments = state.instruments;
-  const symbols: string[] = [];
-  const index = new Map<string, number>();
-  const positions: Array<Position | undefined> = [];
-  // Most held symbols are not traded: their slot stays undefined rather than an empty array.
-  const tradesOf: Array<Trade[] | undefined> = [];
+  const positions = state.positions;
+  // Arrays sized once: at 100,000 positions, pushing into growing arrays cost ~3× filling them.
+  const capacity = positions.length + decision.trades.length;
+  const symbols: string[] = new Array(capacity);
+  const index = new StringIndex(capacity);
+  // Most held symbols are not traded: their slot stays a hole rather than an empty array.
+  const tradesOf: Array<Trade[] | undefined> = new Array(capacity);
 
-  for (let p = 0; p < state.positions.length; p++) {
-    const position = state.positions[p];
-    if (index.has(position.symbol)) {
-      throw new ServiceError('PES_DUPLICATE_POSITION', `Symbol ${position.symbol} appears in more than one position`, [
-        { path: pointer('portfolio_state', 'positions', p, 'symbol'), message: `duplicate symbol ${position.symbol}` },
+  for (let p = 0; p < positions.length; p++) {
+    const symbol = positions[p].symbol;
+    if (index.getOrInsert(symbol, p) !== p) {
+      throw new ServiceError('PES_DUPLICATE_POSITION', `Symbol ${symbol} appears in more than one position`, [
+        { path: pointer('portfolio_state', 'positions', p, 'symbol'), message: `duplicate symbol ${symbol}` },
       ]);
     }
-    index.set(position.symbol, symbols.length);
-    symbols.push(position.symbol);
-    positions.push(position);
-    tradesOf.push(undefined);
+    symbols[p] = symbol;
   }
+  let n = positions.length;
   for (const trade of decision.trades) {
-    let i = index.get(trade.symbol);
-    if (i === undefined) {
-      i = symbols.length;
-      index.set(trade.symbol, i);
-      symbols.push(trade.symbol);
-      positions.push(undefined);
-      tradesOf.push(undefined);
-    }
+    const i = index.getOrInsert(trade.symbol, n);
+    if (i === n) symbols[n++] = trade.symbol;
     (tradesOf[i] ??= []).push(trade);
   }
+  symbols.length = n;
 
-  const n = symbols.length;
   const mark = new Float64Array(n);
   const preQty = new Float64Array(n);
-  const instrumentOf: Array<InstrumentAttributes | undefined> = new Array(n);
+  // Slot i < positions.length is positions[i]; the slots after it are symbols only traded.
+  const instrumentOf: Array<InstrumentAttributes | undefined> = instruments ? new Array(n) : [];
   for (let i = 0; i < n; i++) {
-    const position = positions[i];
+    const position = i < positions.length ? positions[i] : undefined;
     const instrument = instruments && Object.hasOwn(instruments, symbols[i]) ? instruments[symbols[i]] : undefined;
-    instrumentOf[i] = instrument;
+    if (instrument) instrumentOf[i] = instrument;
     const trades = tradesOf[i];
     const price = position?.price ?? instrument?.price ?? trades?.find((t) => t.price !== undefined)?.price;
     if (price === undefined) {
       const path = position
-        ? pointer('portfolio_state', 'positions', state.positions.indexOf(position), 'price')
+        ? pointer('portfolio_state', 'positions', i, 'price')
         : pointer('decision', 'trades', decision.trades.indexOf(trades![0]), 'price');
       throw new ServiceError('PES_MISSING_PRICE', `No price for ${symbols[i]} on its position, in instruments or on a trade`, [
         { path, message: `no price for ${symbols[i]}` },

@@ -1,6 +1,7 @@
 import type { CheckKind, CheckSink } from '../engine/checks.js';
 import { amount } from '../engine/format.js';
 import { internLabel, type GroupColumn, type PortfolioColumns } from '../engine/portfolio.js';
+import { StringIndex } from '../engine/string-index.js';
 
 /** A slot counts as held when its quantity is non-zero before or after the trade. */
 export function isHeld(portfolio: PortfolioColumns, i: number): boolean {
@@ -10,9 +11,11 @@ export function isHeld(portfolio: PortfolioColumns, i: number): boolean {
 /** Issuer per slot: the `issuer` attribute, else the symbol itself (contract section 3). */
 export function issuerColumn(portfolio: PortfolioColumns): GroupColumn {
   const { codes: attributeCodes, labels: attributeLabels } = portfolio.group('issuer');
+  if (!attributeCodes.includes(-1)) return { codes: attributeCodes, labels: attributeLabels };
   const codes = new Int32Array(portfolio.n);
   const labels = attributeLabels.slice();
-  const codeOf = new Map(labels.map((label, code) => [label, code]));
+  const codeOf = new StringIndex(labels.length + portfolio.n);
+  labels.forEach((label, code) => codeOf.getOrInsert(label, code));
   for (let i = 0; i < portfolio.n; i++) {
     if (attributeCodes[i] >= 0) {
       codes[i] = attributeCodes[i];

@@ -1,0 +1,85 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { buildPortfolio } from '../../src/engine/portfolio.js';
+import { StringIndex } from '../../src/engine/string-index.js';
+import { ServiceError } from '../../src/errors.js';
+import type { ValidationRequest } from '../../src/schemas/validation.js';
+
+describe('StringIndex', () => {
+  it('answers as a Map would, across its splits, on random keys and operations', () => {
+    // Thousands of distinct keys, so that an index without a size hint splits on the way.
+    const key = fc.oneof(fc.string({ maxLength: 6 }), fc.nat(20_000).map((n) => `k${n}`));
+    const operation = fc.tuple(fc.constantFrom('get', 'has', 'getOrInsert'), key, fc.integer());
+    fc.assert(
+      fc.property(
+        fc.array(key, { minLength: 2_500, maxLength: 8_000, size: 'max' }),
+        fc.array(operation, { maxLength: 2_000, size: 'max' }),
+        fc.oneof(fc.constant(0), fc.nat(10_000)),
+        (inserts, operations, expectedKeys) => {
+          const index = new StringIndex(expectedKeys);
+          const map = new Map<string, number>();
+          const getOrInsert = (k: string, value: number) => {
+            if (!map.has(k)) map.set(k, value);
+            expect(index.getOrInsert(k, value)).toBe(map.get(k));
+          };
+          inserts.forEach(getOrInsert);
+          for (const [op, k, value] of operations) {
+            if (op === 'get') expect(index.get(k)).toBe(map.get(k));
+            if (op === 'has') expect(index.has(k)).toBe(map.has(k));
+            if (op === 'getOrInsert') getOrInsert(k, value);
+          }
+          for (const k of map.keys()) expect(index.get(k)).toBe(map.get(k));
+          expect(index.size).toBe(map.size);
+        },
+      ),
+      // No shrinking: thousands of keys would take minutes to shrink, and the seed reproduces the case.
+      { numRuns: 30, endOnFailure: true },
+    );
+  });
+
+  it('keeps 50,000 keys inserted without a size hint, every one with its value', () => {
+    const index = new StringIndex();
+    const keys = Array.from({ length: 50_000 }, (_, i) => `US${String(i * 7919).padStart(9, '0')}X`);
+    keys.forEach((key, i) => expect(index.getOrInsert(key, i)).toBe(i));
+    expect(index.size).toBe(50_000);
+    keys.forEach((key, i) => expect(index.get(key)).toBe(i));
+    expect(index.getOrInsert(keys[123], -1)).toBe(123);
+    expect(index.has('US000000000Y')).toBe(false);
+  });
+});
+
+describe('buildPortfolio on a portfolio larger than one index shard', () => {
+  const request = (symbols: string[], traded: string): ValidationRequest => ({
+    decision: { decision_id: 'big', trades: [{ symbol: traded, side: 'BUY', quantity: 1, price: 10 }] },
+    portfolio_state: { cash: 1_000, positions: symbols.map((symbol) => ({ symbol, quantity: 1, price: 10 })) },
+    applicable_policies: [],
+  });
+  const symbols = Array.from({ length: 5_000 }, (_, i) => `S${i}`);
+
+  it('refuses a symbol held twice, naming the second position', () => {
+    let caught: unknown;
+    try {
+      buildPortfolio(request([...symbols, 'S17'], 'S1'));
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ServiceError);
+    expect((caught as ServiceError).code).toBe('PES_DUPLICATE_POSITION');
+    expect((caught as ServiceError).details?.[0].path).toBe('/portfolio_state/positions/5000/symbol');
+  });
+
+  it('gives a held symbol its position slot and a symbol only traded the slot after the positions', () => {
+    const held = buildPortfolio(request(symbols, 'S4321'));
+    expect(held.n).toBe(5_000);
+    expect(held.index.get('S4321')).toBe(4321);
+    expect(held.tradeQty[4321]).toBe(1);
+
+    const added = buildPortfolio(request(symbols, 'NEW'));
+    expect(added.n).toBe(5_001);
+    expect(added.symbols[5_000]).toBe('NEW');
+    expect(added.index.get('NEW')).toBe(5_000);
+    expect(added.positionAt(5_000)).toBeUndefined();
+    expect(added.positionAt(4_999)?.symbol).toBe('S4999');
+    expect(added.postQty[5_000]).toBe(1);
+  });
+});
