@@ -23,8 +23,13 @@ export interface ModelSolution {
   readonly detail?: string;
 }
 
+/** This thread's HiGHS solver: it keeps its native instances between solves. */
+let highs: Solver | undefined;
+
 async function solverNamed(name: SolverName): Promise<Solver> {
-  return name === 'highs' ? highsSolver(await loadHighs()) : glpkSolver(await loadGlpk());
+  if (name === 'glpk') return glpkSolver(await loadGlpk());
+  highs ??= highsSolver(await loadHighs());
+  return highs;
 }
 
 /**

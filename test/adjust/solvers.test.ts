@@ -121,3 +121,42 @@ describe('HiGHS and GLPK on the same programmes', () => {
     expect(solveOnce(glpkSolver(await loadGlpk()), lp).status).toBe('unbounded');
   });
 });
+
+describe('HiGHS instances kept between programmes', () => {
+  const box = (lower: number, upper: number) => ({ colLower: Float64Array.of(lower), colUpper: Float64Array.of(upper) });
+  // max x subject to lower ≤ x ≤ upper (a row) and the box: optimum x = min(upper, box).
+  const program = (rowLower: number, rowUpper: number, colUpper: number): LinearProgram => ({
+    numCols: 1, numRows: 1, colCost: Float64Array.of(-1), integer: Uint8Array.of(0), offset: 0,
+    lower: Float64Array.of(rowLower), upper: Float64Array.of(rowUpper), starts: Int32Array.of(0, 1), indices: Int32Array.of(0), values: Float64Array.of(1),
+    ...box(0, colUpper),
+  });
+
+  it('time each programme from zero: thousands of solves in all outlast a short time limit', async () => {
+    // With the clocks left running across programmes, every solve after the first 0.05 s stopped at the limit.
+    const solver = highsSolver(await loadHighs(), { lpSeconds: 0.05, mipSeconds: 0.05 });
+    const started = performance.now();
+    let solves = 0;
+    while (performance.now() - started < 250 || solves < 1_000) {
+      const result = solveOnce(solver, program(0, 5, 3 + (solves % 4)));
+      expect(result.status).toBe('optimal');
+      expect(result.objective).toBeCloseTo(-Math.min(5, 3 + (solves % 4)), 9);
+      solves++;
+    }
+  });
+
+  it('carry nothing from one programme to the next, and give a second open session its own instance', async () => {
+    const solver = highsSolver(await loadHighs());
+    expect(solveOnce(solver, program(2, Infinity, 1)).status).toBe('infeasible');
+    expect(solveOnce(solver, program(0, 7, 10)).objective).toBeCloseTo(-7, 9);
+    const first = solver.open(program(0, 4, 10));
+    const second = solver.open(program(0, 9, 10));
+    try {
+      expect(second.solve().objective).toBeCloseTo(-9, 9);
+      expect(first.solve().objective).toBeCloseTo(-4, 9);
+    } finally {
+      first.close();
+      second.close();
+    }
+    expect(solveOnce(solver, program(0, 2, 10)).objective).toBeCloseTo(-2, 9);
+  });
+});
