@@ -8,7 +8,7 @@ import type { SolveStatus, Solver, SolverName } from './solvers/solver.js';
 /** Cutting-plane rounds before settling for the best feasible point found on the way. */
 const MAX_CUT_ROUNDS = 50;
 /** A cone counts as met within a quarter of the engine's tolerance (its limit already has half). */
-const CONE_TOLERANCE = TOLERANCE / 4;
+export const CONE_TOLERANCE = TOLERANCE / 4;
 
 export interface ModelSolution {
   readonly status: SolveStatus;
