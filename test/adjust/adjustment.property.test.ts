@@ -62,7 +62,7 @@ function degenerateIndicator(policies: ReadonlyArray<{ policy_type: string; rule
 
 describe('suggested adjustments (contract section 7)', () => {
   it(`on ${RUNS} random portfolios, policy sets and trades`, { timeout: Math.max(60_000, RUNS * 200) }, async () => {
-    const tally = { rejected: 0, compliant: 0, adjusted: 0, none: 0, agreed: 0, glpkLoose: 0, degenerate: 0, bruteForced: 0, closest: 0, scaledCovered: 0 };
+    const tally = { rejected: 0, compliant: 0, adjusted: 0, none: 0, agreed: 0, glpkLoose: 0, degenerate: 0, glpkLots: 0, bruteForced: 0, closest: 0, scaledCovered: 0 };
     await fc.assert(
       fc.asyncProperty(caseArbitrary(solverScaleRequestArbitrary, supported), async ({ request, policies }) => {
         const set = compilePolicySet(1, policies.map((p) => toPolicyDefinition(p)));
@@ -103,7 +103,11 @@ describe('suggested adjustments (contract section 7)', () => {
             expect(Math.abs(highs.objective! - glpk.objective!)).toBeLessThanOrEqual(1e-6 * nav + coneSlack);
           }
         }
-        if (glpk.status === 'adjusted') {
+        // GLPK's lot MIP (method 'lots') has the same looseness: at seed -199643252 its lots were
+        // 1.5e-4 off whole, and it reached a distance (1.74 M) that HiGHS proved the model cannot
+        // (1.92 M); the engine, with its own tolerance, accepted both.
+        if (glpk.status === 'adjusted' && glpk.method === 'lots') tally.glpkLots++;
+        else if (glpk.status === 'adjusted') {
           // Rounding to lots may cost each trade up to a lot more with one solver than the other.
           const rounding = highs.trades.reduce((sum, t) => sum + t.lot * evaluation.portfolio.mark[t.slot], 0);
           expect(highs.distance!).toBeLessThanOrEqual(glpk.distance! + rounding + 1e-6 * nav + coneSlack);
