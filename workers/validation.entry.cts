@@ -1,8 +1,8 @@
 // What the validation pool's threads load. Piscina loads its task file with require(), and on
 // Node 20.19+ require() of an ES module runs the module graph synchronously (require(esm), new
 // in that line). A CI run aborted the whole test process there (a fatal error under
-// importSyncForRequire while pools were started and closed). This CommonJS file leaves
-// validation.worker.js to import(), the loader worker threads have used for years.
+// importSyncForRequire; not reproduced since). This CommonJS file leaves validation.worker.js
+// to import(), the loader worker threads have used for years.
 import type { HeadroomOutcome, HeadroomTask, ValidationOutcome, ValidationTask } from './messages.js';
 
 const loading = import('./validation.worker.js');
