@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeHeadroom } from '../../src/adjust/headroom.js';
 import { compilePolicySet } from '../../src/policies/compile.js';
-import { adjust, policy, request } from './support.js';
+import { adjust, adjustment, policy, request } from './support.js';
 
 /** Hand-computed adjustments for REGULATORY and INVESTMENT_MANDATE rules, lot repair, and what a caller reads when none exists. */
 
@@ -15,6 +15,16 @@ describe('REGULATORY', () => {
     expect(adjusted).toEqual({ E: 500 });
     expect(revalidated?.is_compliant).toBe(true);
     expect(response.violations.map((v) => v.violation_type)).toEqual(['AGGREGATE_LIMIT_EXCEEDED']);
+  });
+
+  it('UCITS_5_10_40 with a threshold of 0: every issuer held counts whole, E stops at 40 % − 36 % = 4 % (400), with no binary', async () => {
+    const req = request(640_000, issuers, [{ symbol: 'E', quantity: 600, price: 100, issuer: 'E' }]);
+    const policies = [policy('REGULATORY', { rule: 'UCITS_5_10_40', threshold: 0 })];
+    const { adjusted, revalidated } = await adjust(req, policies);
+    expect(adjusted).toEqual({ E: 400 });
+    expect(revalidated?.is_compliant).toBe(true);
+    const { model } = await adjustment(req, compilePolicySet(1, policies));
+    expect(model.integer.some((integer) => integer)).toBe(false);
   });
 
   it('UCITS headroom jumps at 5 %: E can reach 5 % (500) but not 5 % + a lot; A can reach its 10 % issuer cap (100)', async () => {

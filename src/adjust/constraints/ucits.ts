@@ -12,7 +12,7 @@ import { SLACK, heldAtMost, type LinearizeContext } from './context.js';
  *   vg ≥ Pg − M₂·(1 − yg), vg ≥ 0     (yg = 1 ⇒ the whole weight counts)
  *   Σ_{always above} Pg + Σ vg ≤ aggregate_max·NAV.
  * Issuers that stay on one side of the threshold over the whole box need no binary, so only the
- * few issuers the trades can move across 5 % make the problem mixed-integer.
+ * few issuers the trades can move across 5 % make the problem mixed-integer (none at a threshold of 0).
  */
 export function ucits(context: LinearizeContext, rules: Record<string, unknown>): void {
   const issuerMax = (rules.issuer_max as number | undefined) ?? 0.1;
@@ -51,7 +51,10 @@ export function ucits(context: LinearizeContext, rules: Record<string, unknown>)
     if (members[g].length === 0) continue;
     const [low, high] = model.range(positive[g]);
     if (high / navLow <= threshold + SLACK) continue;
-    if (low / navHigh > threshold + TOLERANCE) counted.push(g);
+    // At a threshold within tolerance of 0, an issuer that can be above it counts whole: this
+    // over-counts by at most threshold + 1e-9 of NAV (the safe side), where a binary's big-M rows
+    // would weigh weights of 1e-10 against 1, on which both solvers faltered.
+    if (low / navHigh > threshold + TOLERANCE || threshold <= TOLERANCE) counted.push(g);
     else crossing.push(g);
     largest += high;
   }
