@@ -25,6 +25,16 @@ async function lowerLimitTo30(admission: AdmissionControl): Promise<void> {
   await release();
 }
 
+/** The limit stands at exactly `limit`: one fewer in flight leaves room, one more is refused. */
+async function expectLimit(admission: AdmissionControl, limit: number): Promise<void> {
+  const below = holdInFlight(admission, limit - 1);
+  expect(admission.behind()).toBeUndefined();
+  const at = holdInFlight(admission, 1);
+  expect(admission.behind()).toMatch(new RegExp(`^${limit} validations are in flight`));
+  await below();
+  await at();
+}
+
 describe('the limit on validations in flight', () => {
   let admission: AdmissionControl;
   beforeEach(() => {
@@ -56,12 +66,7 @@ describe('the limit on validations in flight', () => {
     interval(admission, 50);
     expect(admission.behind()).toMatch(/40 validations are in flight.*waited at least 50 ms/);
     await release();
-    const again = holdInFlight(admission, 29);
-    expect(admission.behind()).toBeUndefined();
-    const oneMore = holdInFlight(admission, 1);
-    expect(admission.behind()).toMatch(/^30 validations are in flight/);
-    await again();
-    await oneMore();
+    await expectLimit(admission, 30);
   });
 
   it('is set by the median, not by the luckiest or the unluckiest validation', async () => {
@@ -81,12 +86,7 @@ describe('the limit on validations in flight', () => {
     interval(admission, 2); // reached and short: 30 → 38
     interval(admission, 2); // 30 in flight, short, but 38 not reached: holds
     await release();
-    const held = holdInFlight(admission, 37);
-    expect(admission.behind()).toBeUndefined();
-    const last = holdInFlight(admission, 1);
-    expect(admission.behind()).toMatch(/^38 validations are in flight/);
-    await held();
-    await last();
+    await expectLimit(admission, 38);
   });
 
   it('grows back when unreached only after half a second of short waits', async () => {
@@ -116,12 +116,7 @@ describe('the limit on validations in flight', () => {
       interval(admission, 500);
       await release();
     }
-    const three = holdInFlight(admission, 3);
-    expect(admission.behind()).toBeUndefined();
-    const four = holdInFlight(admission, 1);
-    expect(admission.behind()).toMatch(/^4 validations are in flight/);
-    await three();
-    await four();
+    await expectLimit(admission, 4);
   });
 
   it('keeps no waits when the limit is off, whether or not the lag probe runs', () => {
