@@ -42,7 +42,7 @@ async function run(example: PolicyExample, version: number): Promise<unknown> {
   const definition = toPolicyDefinition(example.policy);
   const outcome = await validate({ body: new TextEncoder().encode(JSON.stringify(example.request)), policySet: sharePolicySet(version, [definition]) });
   if (!outcome.ok) throw new Error(`Example "${example.title}" failed: ${outcome.code} ${outcome.message}`);
-  return outcome.response;
+  return JSON.parse(outcome.responseJson);
 }
 
 export async function renderPolicyDocs(): Promise<string> {

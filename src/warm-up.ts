@@ -1,6 +1,6 @@
 import type { Services } from './app.js';
 import { EXAMPLE_REQUEST } from './schemas/examples.js';
-import type { ValidationRecordInput } from './storage/validation-repository.js';
+import type { PreparedRecord } from './storage/audit-record.js';
 
 /**
  * Before the service listens: `count` validations of the contract's example (under every enabled
@@ -14,7 +14,7 @@ export async function warmUp(services: Services, count: number): Promise<number>
   if (count === 0) return 0;
   const { pool, policies, validations, config } = services;
   const set = policies.current;
-  const records: ValidationRecordInput[] = [];
+  const records: PreparedRecord[] = [];
   let next = 0;
   // As many at a time as there are workers, so that every one of them warms up.
   const worker = async () => {
@@ -23,7 +23,7 @@ export async function warmUp(services: Services, count: number): Promise<number>
       const body = Buffer.from(JSON.stringify({ ...EXAMPLE_REQUEST, decision, applicable_policies: [] }));
       const outcome = await pool.validate(body, set);
       if (!outcome.ok) continue;
-      records.push({ response: outcome.response, portfolioId: outcome.decision.portfolio_id, decisionJson: outcome.decision.decision_json, policySetVersion: set.version });
+      records.push(outcome.record);
     }
   };
   await Promise.all(Array.from({ length: config.workers }, worker));

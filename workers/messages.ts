@@ -2,7 +2,8 @@ import type { ErrorCode } from '../src/errors.js';
 import type { SharedPolicySet } from '../src/policies/shared-policy-set.js';
 import type { ErrorDetail } from '../src/schemas/common.js';
 import type { HeadroomResponse } from '../src/schemas/headroom.js';
-import type { ValidationResponse } from '../src/schemas/validation.js';
+import type { PolicyViolation, ValidationResponse } from '../src/schemas/validation.js';
+import type { PreparedRecord } from '../src/storage/audit-record.js';
 
 /** The messages that cross between the HTTP thread and the validation workers. */
 
@@ -12,19 +13,22 @@ export interface ValidationTask {
   readonly policySet: SharedPolicySet;
 }
 
-/** What the audit record needs of the request, beyond the response. */
-export interface DecisionSummary {
-  readonly decision_id: string;
-  readonly portfolio_id: string | null;
-  /** The decision as JSON text, stored verbatim. */
-  readonly decision_json: string;
+/** What the HTTP thread reads of a response: for its metrics and logs. */
+export interface ValidationSummary extends Pick<ValidationResponse, 'decision_id' | 'is_compliant'> {
+  readonly violations: ReadonlyArray<Pick<PolicyViolation, 'policy_name' | 'severity'>>;
 }
 
+/**
+ * A validation comes back as text: the response's JSON, sent to the caller as is, and its audit
+ * record, written as is. The HTTP thread neither rebuilds the response from a structured clone
+ * nor serialises it (twice: for the caller and for the record).
+ */
 export type ValidationOutcome =
   | {
       readonly ok: true;
-      readonly response: ValidationResponse;
-      readonly decision: DecisionSummary;
+      readonly responseJson: string;
+      readonly summary: ValidationSummary;
+      readonly record: PreparedRecord;
       /** The worker thread that ran it: callers see it as the x-pes-worker header. */
       readonly threadId: number;
       readonly elapsedMs: number;

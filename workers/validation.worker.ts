@@ -8,6 +8,7 @@ import { parseValidationRequest } from '../src/engine/parse-request.js';
 import { ServiceError } from '../src/errors.js';
 import { compilePolicySet, type CompiledPolicySet } from '../src/policies/compile.js';
 import { readPolicySet } from '../src/policies/shared-policy-set.js';
+import { prepareRecord } from '../src/storage/audit-record.js';
 import type { HeadroomOutcome, HeadroomTask, TaskFailure, ValidationOutcome, ValidationTask } from './messages.js';
 
 // Start loading the solver with the thread, not with its first non-compliant request.
@@ -22,22 +23,36 @@ function policySetFor(task: ValidationTask | HeadroomTask): CompiledPolicySet {
   return cached;
 }
 
-/** Parses, validates and evaluates one request (with its suggested adjustment); expected failures come back as values. */
+/**
+ * Parses, validates and evaluates one request (with its suggested adjustment) and prepares its
+ * audit record; expected failures come back as values.
+ */
 export default async function validate(task: ValidationTask): Promise<ValidationOutcome> {
   const started = performance.now();
   try {
     const request = parseValidationRequest(task.body);
     const set = policySetFor(task);
     const response = await withAdjustment(request, evaluateRequest(request, set), set);
-    const decision = request.decision;
+    const responseJson = JSON.stringify(response);
+    const { decision } = request;
+    const record = prepareRecord(
+      {
+        response,
+        portfolioId: decision.portfolio_id ?? request.portfolio_state.portfolio_id ?? null,
+        decisionJson: JSON.stringify(decision),
+        policySetVersion: task.policySet.version,
+      },
+      responseJson,
+    );
     return {
       ok: true,
-      response,
-      decision: {
-        decision_id: decision.decision_id,
-        portfolio_id: decision.portfolio_id ?? request.portfolio_state.portfolio_id ?? null,
-        decision_json: JSON.stringify(decision),
+      responseJson,
+      summary: {
+        decision_id: response.decision_id,
+        is_compliant: response.is_compliant,
+        violations: response.violations.map(({ policy_name, severity }) => ({ policy_name, severity })),
       },
+      record,
       threadId,
       elapsedMs: performance.now() - started,
     };

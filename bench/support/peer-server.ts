@@ -40,10 +40,12 @@ if (kind === 'bare') {
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-    scope.post('/api/v1/validate', { schema: { response: { 200: ValidationResponse } } }, async (request) => {
+    scope.post('/api/v1/validate', { schema: { response: { 200: ValidationResponse } } }, async (request, reply) => {
       const outcome = await pool.validate(request.body as Buffer, policySet);
       if (!outcome.ok) throw new Error(`${outcome.code}: ${outcome.message}`);
-      return outcome.response;
+      // As the service answers: the worker's JSON text, sent as is.
+      reply.type('application/json; charset=utf-8');
+      return outcome.responseJson;
     });
   });
   app.addHook('onClose', () => pool.close());

@@ -94,8 +94,8 @@ async function validate(file: string, options: Options): Promise<number> {
     printError(JSON.stringify(errorBody(outcome.code, outcome.message, outcome.details), null, 2));
     return 2;
   }
-  print(JSON.stringify(outcome.response, null, 2));
-  return outcome.response.is_compliant ? 0 : 1;
+  print(JSON.stringify(JSON.parse(outcome.responseJson), null, 2));
+  return outcome.summary.is_compliant ? 0 : 1;
 }
 
 async function main(argv: string[]): Promise<number> {

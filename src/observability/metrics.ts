@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ValidationPool } from '../pool/validation-pool.js';
-import type { ValidationResponse } from '../schemas/validation.js';
+import type { ValidationSummary } from '../../workers/messages.js';
 import type { Queryable } from '../storage/database.js';
 
 /** Seconds; the service's objective is P99 < 100 ms, so the buckets are dense below it. */
@@ -127,7 +127,7 @@ export class ServiceMetrics {
   }
 
   /** A validation that was recorded, with its violations. */
-  observeValidation(response: ValidationResponse): void {
+  observeValidation(response: ValidationSummary): void {
     this.validations.inc({ outcome: response.is_compliant ? 'compliant' : 'non_compliant' });
     for (const violation of response.violations) {
       this.violations.inc({ policy: violation.policy_name, severity: violation.severity });

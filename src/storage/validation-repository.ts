@@ -1,16 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { validationCompletedEvent } from '../events/validation-completed-event.js';
-import type { ValidationResponse } from '../schemas/validation.js';
 import type { ViolationQuery, ViolationRecord } from '../schemas/violations.js';
 import type { Database, Queryable } from './database.js';
+import { batchDocument, prepareRecord, type PreparedRecord, type ValidationRecordInput } from './audit-record.js';
 import { GroupCommitter, type GroupCommitOptions } from './group-commit.js';
 
-export interface ValidationRecordInput {
-  readonly response: ValidationResponse;
-  readonly portfolioId: string | null;
-  readonly decisionJson: string;
-  readonly policySetVersion: number;
-}
+export type { PreparedRecord, ValidationRecordInput } from './audit-record.js';
 
 /**
  * Batches of up to 256 records, two in flight, so one batch travels while the previous one is
@@ -21,10 +14,6 @@ export interface ValidationRecordInput {
  * one transaction per record.
  */
 export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 256, maxInFlight: 2 };
-
-interface PendingRecord extends ValidationRecordInput {
-  readonly id: string;
-}
 
 const VIOLATION_COLUMNS = `id, decision_id, policy_name, violation_type, severity, description, resolved, created_at,
   subject, observed, limit_value AS "limit", pre_trade, enforcement_level, resolved_at, resolved_by`;
@@ -42,7 +31,7 @@ const toRecord = (row: ViolationRow): ViolationRecord => ({ ...row, created_at: 
  * concurrent records share statements (group commit).
  */
 export class ValidationRepository {
-  private readonly committer: GroupCommitter<PendingRecord>;
+  private readonly committer: GroupCommitter<PreparedRecord>;
   private readonly committedListeners: Array<() => void> = [];
 
   constructor(
@@ -54,21 +43,25 @@ export class ValidationRepository {
   }
 
   /** Records one validation; resolves once it is committed. Returns the validation id. */
-  async record(input: ValidationRecordInput): Promise<string> {
-    const id = randomUUID();
-    await this.committer.submit({ ...input, id });
-    return id;
+  record(input: ValidationRecordInput): Promise<string> {
+    return this.recordPrepared(prepareRecord(input));
+  }
+
+  /** Records one validation a worker prepared (see PreparedRecord); resolves with its id once committed. */
+  async recordPrepared(record: PreparedRecord): Promise<string> {
+    await this.committer.submit(record);
+    return record.id;
   }
 
   /**
    * Writes the records one by one in a transaction that is then rolled back: the database runs
    * (and, for PGlite, compiles) the audit write's code paths without recording anything.
    */
-  async rehearse(records: readonly ValidationRecordInput[]): Promise<void> {
+  async rehearse(records: readonly PreparedRecord[]): Promise<void> {
     const rehearsal = new Error('rehearsal: rolled back');
     try {
       await this.db.transaction(async (tx) => {
-        for (const record of records) await insertRecords(tx, [{ ...record, id: randomUUID() }], this.topic);
+        for (const record of records) await insertRecords(tx, [record], this.topic);
         throw rehearsal;
       });
     } catch (error) {
@@ -85,7 +78,7 @@ export class ValidationRepository {
     return this.committer.stats;
   }
 
-  private async writeBatch(records: readonly PendingRecord[]): Promise<void> {
+  private async writeBatch(records: readonly PreparedRecord[]): Promise<void> {
     await insertRecords(this.db, records, this.topic);
     for (const listener of this.committedListeners) listener();
   }
@@ -124,23 +117,8 @@ export class ValidationRepository {
 /**
  * The whole batch (validations, their violations, their outbox events) as one JSONB document in
  * one call of pes_record_validation_batch (migrations/005): one round trip, atomic without
- * BEGIN/COMMIT, with plans the database keeps. The decision is already JSON text (the worker
- * wrote it) and goes in as is.
+ * BEGIN/COMMIT, with plans the database keeps.
  */
-async function insertRecords(db: Queryable, records: readonly PendingRecord[], topic: string): Promise<void> {
-  const validations = records.map((r) => {
-    const row = JSON.stringify({
-      id: r.id, decision_id: r.response.decision_id, portfolio_id: r.portfolioId, is_compliant: r.response.is_compliant,
-      compliance_score: r.response.compliance_score, policies_checked: r.response.policies_checked,
-      policy_set_version: r.policySetVersion, response: r.response,
-    });
-    return `${row.slice(0, -1)},"decision":${r.decisionJson}}`;
-  });
-  const violations = records.flatMap((r) => r.response.violations.map((v) => ({ ...v, validation_id: r.id, decision_id: r.response.decision_id })));
-  const events = records.map((r) => {
-    const event = validationCompletedEvent(r.response);
-    return { event_id: event.event_id, event_key: event.policy_validation.decision_id, payload: event };
-  });
-  const batch = `{"topic":${JSON.stringify(topic)},"validations":[${validations.join(',')}],"violations":${JSON.stringify(violations)},"events":${JSON.stringify(events)}}`;
-  await db.query('SELECT pes_record_validation_batch($1::jsonb)', [batch]);
+async function insertRecords(db: Queryable, records: readonly PreparedRecord[], topic: string): Promise<void> {
+  await db.query('SELECT pes_record_validation_batch($1::jsonb)', [batchDocument(records, topic)]);
 }

@@ -123,7 +123,15 @@ describe('POST /api/v1/validate', () => {
   it('records every validation with its violations before answering', async () => {
     const request = clone();
     request.decision.decision_id = 'recorded-1';
-    await validate(request);
+    const answer = await validate(request);
+    expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
+    // The record holds the very response the caller got, and the decision as sent.
+    const [stored] = await t.services.db.query<{ response: unknown; decision: unknown; policy_set_version: number }>(
+      "SELECT response, decision, policy_set_version FROM validations WHERE decision_id = 'recorded-1'",
+    );
+    expect(stored.response).toEqual(answer.json());
+    expect(stored.decision).toEqual(request.decision);
+    expect(stored.policy_set_version).toBe(t.services.policies.current.version);
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/violations?decision_id=recorded-1' });
     expect(res.statusCode).toBe(200);
     const [violation] = res.json();

@@ -18,7 +18,7 @@ describe('ValidationPool', () => {
     expect(outcome.ok).toBe(true);
     if (outcome.ok) {
       expect(outcome.threadId).not.toBe(threadId);
-      expect(outcome.response.violations[0].violation_type).toBe('MAX_WEIGHT_EXCEEDED');
+      expect(JSON.parse(outcome.responseJson).violations[0].violation_type).toBe('MAX_WEIGHT_EXCEEDED');
     }
     // A transferred ArrayBuffer is detached on the sending side.
     expect(own.buffer.byteLength).toBe(0);
@@ -38,7 +38,7 @@ describe('ValidationPool', () => {
     const strict = await pool.validate(body(), sharePolicySet(7, DEFAULT_POLICIES));
     const loose = DEFAULT_POLICIES.map((p) => (p.policy_name === 'position_limits' ? { ...p, rules: { max_weight: 0.5 } } : p));
     const relaxed = await pool.validate(body(), sharePolicySet(8, loose));
-    expect(strict.ok && strict.response.is_compliant).toBe(false);
-    expect(relaxed.ok && relaxed.response.is_compliant).toBe(true);
+    expect(strict.ok && strict.summary.is_compliant).toBe(false);
+    expect(relaxed.ok && relaxed.summary.is_compliant).toBe(true);
   });
 });

@@ -22,8 +22,9 @@ export interface ValidateRouteOptions {
 
 /**
  * POST /api/v1/validate. The body reaches a worker as raw bytes (transferred, not cloned); the
- * worker parses it and checks it against the same TypeBox schema this route documents. The
- * response is sent only after the validation, its violations and its event are committed.
+ * worker parses it and checks it against the same TypeBox schema this route documents, and
+ * returns the response and its audit record as JSON text. The response is sent only after the
+ * validation, its violations and its event are committed.
  */
 export async function validateRoutes(app: FastifyInstance, options: ValidateRouteOptions): Promise<void> {
   const { pool, policies, validations, metrics } = options;
@@ -55,32 +56,26 @@ export async function validateRoutes(app: FastifyInstance, options: ValidateRout
     },
     async (request, reply) =>
       admission.admitted(async () => {
-        const policySet = policies.current;
-        const outcome = await pool.validate(request.body as Buffer, policySet);
+        const outcome = await pool.validate(request.body as Buffer, policies.current);
         if (!outcome.ok) throw new ServiceError(outcome.code, outcome.message, outcome.details);
+        const { summary } = outcome;
         // From here on every log line of this request names the decision as well as the request.
-        request.log = request.log.child({ decision_id: outcome.decision.decision_id });
+        request.log = request.log.child({ decision_id: summary.decision_id });
         try {
-          await admission.trackCommit(() =>
-            validations.record({
-              response: outcome.response,
-              portfolioId: outcome.decision.portfolio_id,
-              decisionJson: outcome.decision.decision_json,
-              policySetVersion: policySet.version,
-            }),
-          );
+          await admission.trackCommit(() => validations.recordPrepared(outcome.record));
         } catch (error) {
           // Fail closed: an approval that is not recorded is not given.
           throw new ServiceError('PES_STORE_UNAVAILABLE', undefined, undefined, { cause: error });
         }
         admission.observeWait(reply.elapsedTime - outcome.elapsedMs);
-        metrics.observeValidation(outcome.response);
+        metrics.observeValidation(summary);
         request.log.debug(
-          { is_compliant: outcome.response.is_compliant, violations: outcome.response.violations.length, worker_ms: outcome.elapsedMs },
+          { is_compliant: summary.is_compliant, violations: summary.violations.length, worker_ms: outcome.elapsedMs },
           'validation recorded',
         );
-        reply.header('x-pes-worker', String(outcome.threadId));
-        return outcome.response;
+        // The worker's JSON text of the response, the same the record holds: sent as is, not re-serialised.
+        reply.header('x-pes-worker', String(outcome.threadId)).type('application/json; charset=utf-8');
+        return outcome.responseJson;
       }),
   );
 }
