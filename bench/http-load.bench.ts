@@ -9,10 +9,7 @@ import { startService, type ServerProcess } from './support/processes.js';
 import { describeStep, findSustainableRate } from './support/rate-search.js';
 import { addPolicies, realisticBodies } from './support/realistic-mix.js';
 import { saveResult } from './support/results.js';
-import { SUSTAINABLE_P99_MS, WINDOWS, databaseLabel, serviceOptions } from './support/scenario.js';
-
-/** Share of the highest sustainable rate the headline latency is measured at. */
-const REPORT_SHARE = 0.7;
+import { REPORT_SHARE, SUSTAINABLE_P99_MS, WINDOWS, databaseLabel, serviceOptions } from './support/scenario.js';
 
 export interface LoadCase {
   readonly positions: number;

@@ -2,20 +2,23 @@
  * Peers of the validate route, each its own process under the same open-model search as the
  * service (bench/http-load.bench.ts): a bare Fastify route that parses and TypeBox-validates
  * the same 100-position body (the ceiling), the engine inline on the main thread, and the
- * engine through the worker pool; the last two without a database.
+ * engine through the worker pool; the last two without a database. Each is also run at 70 % of
+ * its own highest sustainable rate, as the service is: the latency the machine itself allows there.
  * Run alone: npx tsx bench/http-peers.bench.ts [--quick]
  */
 import { startPeer, type PeerKind } from './support/processes.js';
-import { findSustainableRate } from './support/rate-search.js';
-import type { LoadResult } from './support/load-generator.js';
+import { describeStep, findSustainableRate } from './support/rate-search.js';
+import { runLoad, withCpu, type LoadResult } from './support/load-generator.js';
 import { realisticBodies } from './support/realistic-mix.js';
 import { saveResult } from './support/results.js';
-import { SUSTAINABLE_P99_MS, WINDOWS } from './support/scenario.js';
+import { REPORT_SHARE, SUSTAINABLE_P99_MS, WINDOWS } from './support/scenario.js';
 
 export interface PeerCase {
   readonly peer: PeerKind;
   readonly sustainableRate: number;
   readonly steps: LoadResult[];
+  /** At REPORT_SHARE of the sustainable rate, for the service's report window. */
+  readonly atReportRate?: LoadResult;
 }
 
 const PEERS: PeerKind[] = ['bare', 'inline', 'pool'];
@@ -28,10 +31,17 @@ for (const peer of PEERS) {
       url: `${server.url}/api/v1/validate`, bodies, startRate: 400, p99LimitMs: SUSTAINABLE_P99_MS,
       stepMs: WINDOWS.step, warmupMs: WINDOWS.warmup, label: `peer ${peer}`, server,
     });
-    cases.push({ peer, sustainableRate: search.sustainableRate, steps: search.steps });
+    let atReportRate: LoadResult | undefined;
+    if (search.sustainableRate > 0) {
+      const rate = +(search.sustainableRate * REPORT_SHARE).toPrecision(3);
+      atReportRate = await withCpu(server.cpuTimes, () =>
+        runLoad({ url: `${server.url}/api/v1/validate`, bodies, rate, durationMs: WINDOWS.report, warmupMs: WINDOWS.warmup }));
+      console.log(`peer ${peer} at ${REPORT_SHARE * 100} %: ${describeStep(atReportRate)}`);
+    }
+    cases.push({ peer, sustainableRate: search.sustainableRate, steps: search.steps, ...(atReportRate ? { atReportRate } : {}) });
   } finally {
     await server.stop();
   }
 }
 console.table(cases.map((c) => ({ peer: c.peer, 'highest sustainable req/s': c.sustainableRate })));
-saveResult('http-peers', { positions: 100, p99LimitMs: SUSTAINABLE_P99_MS, cases });
+saveResult('http-peers', { positions: 100, p99LimitMs: SUSTAINABLE_P99_MS, reportShare: REPORT_SHARE, cases });

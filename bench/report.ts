@@ -64,7 +64,7 @@ function targets(engine?: EngineResult, load?: HttpLoadResult, peers?: HttpPeers
     ],
     [
       `P99 < ${TARGETS.p99AtReportMs} ms at ${pct(load?.reportShare ?? 0.7)} of the highest sustainable rate (100 positions)`,
-      small ? `P99 ${ms(small.atReportRate.accepted.p99Ms)} ms at ${int(small.atReportRate.offeredRate)} req/s, ${int(small.atReportRate.errors)} errors` : '–',
+      small ? `P99 ${ms(small.atReportRate.accepted.p99Ms)} ms at ${int(small.atReportRate.offeredRate)} req/s, ${int(small.atReportRate.errors)} errors${peersAtShare(peers)}` : '–',
       met(small ? small.atReportRate.accepted.p99Ms < TARGETS.p99AtReportMs && small.atReportRate.errors === 0 : undefined),
     ],
     [
@@ -196,6 +196,14 @@ function loadSection(load: HttpLoadResult, peers?: HttpPeersResult): string {
   return out.join('\n');
 }
 
+/** The peers' P99 at the same share of their own rates: what this machine allows there, for comparison. */
+function peersAtShare(peers?: HttpPeersResult): string {
+  const at = (peers?.cases ?? []).filter((c) => c.atReportRate);
+  if (at.length === 0) return '';
+  return `. The peers at ${pct(peers!.reportShare ?? 0.7)} of their own rates: ` +
+    at.map((c) => `${c.peer} P99 ${ms(c.atReportRate!.accepted.p99Ms)} ms at ${int(c.atReportRate!.offeredRate)} req/s`).join(', ');
+}
+
 function peersSection(peers: HttpPeersResult, load?: HttpLoadResult): string {
   const serviceCase = load?.cases.find((c) => c.positions === peers.positions);
   const bare = peers.cases.find((c) => c.peer === 'bare')?.sustainableRate ?? 0;
@@ -205,11 +213,14 @@ function peersSection(peers: HttpPeersResult, load?: HttpLoadResult): string {
     pool: 'the same through the worker pool, raw body to the worker; no database',
   };
   const share = (v: number) => (bare ? pct(v / bare) : '–');
-  const rows = peers.cases.map((c) => [what[c.peer], int(c.sustainableRate), share(c.sustainableRate), cpuCell(stepAt(c.steps, c.sustainableRate))]);
+  const atShare = (r?: LoadResult) => (r ? `${ms(r.accepted.p50Ms)} / ${ms(r.accepted.p99Ms)} at ${int(r.offeredRate)} req/s` : '–');
+  const rows = peers.cases.map((c) => [
+    what[c.peer], int(c.sustainableRate), share(c.sustainableRate), atShare(c.atReportRate), cpuCell(stepAt(c.steps, c.sustainableRate)),
+  ]);
   if (serviceCase) {
     rows.push([
       'the service: pool + audit record committed before the answer', int(serviceCase.sustainableRate), share(serviceCase.sustainableRate),
-      cpuCell(stepAt(serviceCase.steps, serviceCase.sustainableRate)),
+      atShare(serviceCase.atReportRate), cpuCell(stepAt(serviceCase.steps, serviceCase.sustainableRate)),
     ]);
   }
   return [
@@ -217,8 +228,10 @@ function peersSection(peers: HttpPeersResult, load?: HttpLoadResult): string {
     '',
     'Each server in its own process. CPU per request is read from /proc at the sustainable step: the main thread\'s figure',
     'bounds the throughput on any number of cores (1,000 / ms per request), and is far steadier than latency on a shared machine.',
+    'Each server is also loaded at the same share of its own highest rate as the service\'s headline latency: on two cores shared',
+    'with the load generator, that is what even a route without a pool or a database keeps at that load.',
     '',
-    table(['server', 'highest sustainable req/s', 'share of the ceiling', 'CPU ms per request: main / other threads'], rows),
+    table(['server', 'highest sustainable req/s', 'share of the ceiling', `P50 / P99 ms at ${pct(peers.reportShare ?? 0.7)} of its rate`, 'CPU ms per request: main / other threads'], rows),
     '',
     ...peers.cases.flatMap((c) => [`<details><summary>${c.peer}: every step</summary>`, '', table(STEP_HEAD, stepRows(c.steps)), '', '</details>', '']),
   ].join('\n');

@@ -13,6 +13,9 @@ export const WINDOWS = quick
 /** The SLO the seed sets: a step is sustainable when P99 < 100 ms and nothing fails. */
 export const SUSTAINABLE_P99_MS = 100;
 
+/** Share of the highest sustainable rate the headline latency is measured at (service and peers alike). */
+export const REPORT_SHARE = 0.7;
+
 /**
  * How every HTTP scenario starts the service: the rate limiter off (one client sends everything),
  * and on a fresh database of the PostgreSQL server PES_BENCH_DATABASE_URL names, if set.

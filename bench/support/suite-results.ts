@@ -81,7 +81,9 @@ export interface HttpLoadResult {
 export interface HttpPeersResult {
   positions: number;
   p99LimitMs: number;
-  cases: Array<{ peer: 'bare' | 'inline' | 'pool'; sustainableRate: number; steps: LoadResult[] }>;
+  /** Absent from results written before the peers were also run at this share of their rate. */
+  reportShare?: number;
+  cases: Array<{ peer: 'bare' | 'inline' | 'pool'; sustainableRate: number; steps: LoadResult[]; atReportRate?: LoadResult }>;
 }
 
 export interface OverloadResult {
