@@ -320,6 +320,18 @@ function otherSection(results: SuiteResults): string {
   ])].join('\n');
 }
 
+/** Above this share of the cores used by other processes, a scenario's figures understate the code. */
+const FOREIGN_CPU_WARNING = 0.05;
+
+function foreignCpuLine(results: SuiteResults): string {
+  const measured = results.scenarios.filter((s) => s.foreignCpuShare !== undefined);
+  if (measured.length === 0) return '';
+  const disturbed = measured.filter((s) => s.foreignCpuShare! > FOREIGN_CPU_WARNING).map((s) => s.scenario);
+  const share = (v: number) => `${(v * 100).toFixed(1)} %`;
+  return `Other processes kept ${measured.map((s) => `${share(s.foreignCpuShare!)} of the cores busy during ${s.scenario}`).join(', ')}` +
+    (disturbed.length ? ` (**above ${pct(FOREIGN_CPU_WARNING)}: ${disturbed.join(', ')} understate what the code does; run again on a quiet machine**).` : '.');
+}
+
 export function writeReport(results: SuiteResults): void {
   const engine = resultOf<EngineResult>(results, 'engine');
   const pool = resultOf<PoolResult>(results, 'pool');
@@ -337,6 +349,7 @@ export function writeReport(results: SuiteResults): void {
     `Node ${m.node}, ${m.platform}; load average ${m.loadAverageAtStart.map((v) => v.toFixed(2)).join(' / ')} at the start and`,
     `${m.loadAverageAtEnd.map((v) => v.toFixed(2)).join(' / ')} at the end (above ${m.cpus} means other processes shared the cores).`,
     'Load generator, servers and database share those cores. Runs of the same setup differ by up to ~20 %.',
+    foreignCpuLine(results),
     '',
     '## Targets',
     '',

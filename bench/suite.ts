@@ -11,6 +11,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../src/paths.js';
 import { writeReport } from './report.js';
+import { foreignShare, sampleCpu } from './support/foreign-cpu.js';
 import { RESULTS_FILE, type ScenarioRun, type SuiteResults } from './support/suite-results.js';
 
 /** Order matters only for reading the output: micro-benchmarks first, then the HTTP ones. */
@@ -39,6 +40,7 @@ function commit(): string {
 async function runScenario(file: string, resultsDir: string, quick: boolean): Promise<ScenarioRun> {
   const scenario = file.replace('.bench.ts', '');
   const started = Date.now();
+  const cpuBefore = sampleCpu();
   console.log(`\n=== ${scenario} (bench/${file}) ===`);
   const child = spawn(process.execPath, ['--import', 'tsx', join('bench', file), ...(quick ? ['--quick'] : [])], {
     cwd: PROJECT_ROOT,
@@ -55,10 +57,14 @@ async function runScenario(file: string, resultsDir: string, quick: boolean): Pr
   const timer = setTimeout(() => child.kill('SIGKILL'), SCENARIO_TIMEOUT_MS);
   const exitCode = await new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   clearTimeout(timer);
+  const cpuAfter = sampleCpu();
+  const foreignCpuShare = cpuBefore && cpuAfter ? foreignShare(cpuBefore, cpuAfter) : undefined;
+  if (foreignCpuShare !== undefined) console.log(`other processes used ${(foreignCpuShare * 100).toFixed(1)} % of the cores during ${scenario}`);
   const saved = join(resultsDir, `${scenario}.json`);
   const result = existsSync(saved) ? JSON.parse(readFileSync(saved, 'utf8')) : undefined;
   return {
     scenario, file, seconds: Math.round((Date.now() - started) / 100) / 10, exitCode,
+    ...(foreignCpuShare !== undefined ? { foreignCpuShare } : {}),
     ...(result !== undefined ? { result } : {}),
     ...(result === undefined || exitCode !== 0 ? { output } : {}),
   };

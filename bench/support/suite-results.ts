@@ -12,6 +12,8 @@ export interface ScenarioRun {
   readonly file: string;
   readonly seconds: number;
   readonly exitCode: number | null;
+  /** Share of all cores other processes kept busy while it ran (bench/support/foreign-cpu.ts); absent off Linux. */
+  readonly foreignCpuShare?: number;
   /** What the scenario saved (saveResult), if it did. */
   readonly result?: unknown;
   /** The end of what it printed, kept when it saved nothing or failed. */

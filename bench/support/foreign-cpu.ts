@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { performance } from 'node:perf_hooks';
+
+/**
+ * How much of the machine other processes used while a scenario ran. The load average only says
+ * afterwards, coarsely, that something else ran; a run disturbed that way once reported a fifth
+ * of the service's throughput. This compares the machine's busy time (/proc/stat, steal included:
+ * a neighbour on the host) with this process's and its reaped descendants' (/proc/self/stat):
+ * every scenario, server and load generator of the suite is a descendant, waited for on exit.
+ */
+
+/** Clock ticks per second in /proc (USER_HZ), 100 on Linux. */
+const TICKS_PER_SECOND = 100;
+
+export interface CpuSample {
+  readonly atMs: number;
+  readonly machineBusyTicks: number;
+  readonly ownTicks: number;
+}
+
+/** Undefined where /proc is not there (not Linux). */
+export function sampleCpu(): CpuSample | undefined {
+  try {
+    const [user, nice, system, , , irq, softirq, steal = 0] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // Fields after "pid (comm) ": state is field 3, so utime, stime, cutime, cstime (14–17) are at 11–14.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    return { atMs: performance.now(), machineBusyTicks: user + nice + system + irq + softirq + steal, ownTicks: fields[11] + fields[12] + fields[13] + fields[14] };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Share of all cores that processes outside this tree kept busy between two samples (0 when none). */
+export function foreignShare(before: CpuSample, after: CpuSample): number {
+  const capacityTicks = ((after.atMs - before.atMs) / 1000) * TICKS_PER_SECOND * cpus().length;
+  if (capacityTicks <= 0) return 0;
+  const foreignTicks = after.machineBusyTicks - before.machineBusyTicks - (after.ownTicks - before.ownTicks);
+  // Tick rounding can make a quiet machine look slightly negative.
+  return Math.max(0, foreignTicks / capacityTicks);
+}
