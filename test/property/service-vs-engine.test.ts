@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PolicyDefinition } from '../../src/schemas/policy.js';
-import type { ValidationRequest, ValidationResponse } from '../../src/schemas/validation.js';
+import { ValidationResponse, type ValidationRequest } from '../../src/schemas/validation.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { undeclaredProperties } from '../support/undeclared.js';
 import { runEngine } from './outcomes.js';
 import { caseArbitrary } from './policy-arbitrary.js';
 import { requestArbitrary } from './request-arbitrary.js';
@@ -72,6 +73,7 @@ describe('POST /api/v1/validate agrees with the engine', () => {
         outcomes.ok++;
         expect(res.statusCode, res.body).toBe(200);
         const body: ValidationResponse = res.json();
+        expect(undeclaredProperties(ValidationResponse, body)).toEqual([]);
         // The caller sees JSON, where -0 is written as 0.
         expect(withoutAdjustments(body)).toEqual(withoutAdjustments(JSON.parse(JSON.stringify(engine.response))));
         // The solver may add its own notes to a blocked decision; the engine's all stay, in order.
