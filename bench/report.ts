@@ -326,10 +326,10 @@ const FOREIGN_CPU_WARNING = 0.05;
 function foreignCpuLine(results: SuiteResults): string {
   const measured = results.scenarios.filter((s) => s.foreignCpuShare !== undefined);
   if (measured.length === 0) return '';
-  const disturbed = measured.filter((s) => s.foreignCpuShare! > FOREIGN_CPU_WARNING).map((s) => s.scenario);
   const share = (v: number) => `${(v * 100).toFixed(1)} %`;
-  return `Other processes kept ${measured.map((s) => `${share(s.foreignCpuShare!)} of the cores busy during ${s.scenario}`).join(', ')}` +
-    (disturbed.length ? ` (**above ${pct(FOREIGN_CPU_WARNING)}: ${disturbed.join(', ')} understate what the code does; run again on a quiet machine**).` : '.');
+  const disturbed = measured.filter((s) => s.foreignCpuShare! > FOREIGN_CPU_WARNING).map((s) => s.scenario);
+  return `CPU that other processes used while each scenario ran (share of all cores): ${measured.map((s) => `${s.scenario} ${share(s.foreignCpuShare!)}`).join(', ')}` +
+    (disturbed.length ? `. **Above ${pct(FOREIGN_CPU_WARNING)} (${disturbed.join(', ')}), figures understate what the code does: run again on a quiet machine.**` : '.');
 }
 
 export function writeReport(results: SuiteResults): void {

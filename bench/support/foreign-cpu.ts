@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
  * of the service's throughput. This compares the machine's busy time (/proc/stat, steal included:
  * a neighbour on the host) with this process's and its reaped descendants' (/proc/self/stat):
  * every scenario, server and load generator of the suite is a descendant, waited for on exit.
+ * A PostgreSQL server on the machine counts as the suite's own: scenarios load it on purpose.
  */
 
 /** Clock ticks per second in /proc (USER_HZ), 100 on Linux. */
@@ -23,10 +24,31 @@ export interface CpuSample {
 export function sampleCpu(): CpuSample | undefined {
   try {
     const [user, nice, system, , , irq, softirq, steal = 0] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
-    const stat = readFileSync('/proc/self/stat', 'utf8');
+    let ownTicks = ticksOf('self') ?? 0;
+    for (const pid of readdirSync('/proc')) {
+      if (/^\d+$/.test(pid) && commandOf(pid) === 'postgres') ownTicks += ticksOf(pid) ?? 0;
+    }
+    return { atMs: performance.now(), machineBusyTicks: user + nice + system + irq + softirq + steal, ownTicks };
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU of a process and of its children it waited for (utime + stime + cutime + cstime); undefined once it is gone. */
+function ticksOf(pid: string): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after "pid (comm) ": state is field 3, so utime, stime, cutime, cstime (14–17) are at 11–14.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
-    return { atMs: performance.now(), machineBusyTicks: user + nice + system + irq + softirq + steal, ownTicks: fields[11] + fields[12] + fields[13] + fields[14] };
+    return fields[11] + fields[12] + fields[13] + fields[14];
+  } catch {
+    return undefined;
+  }
+}
+
+function commandOf(pid: string): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
   } catch {
     return undefined;
   }
