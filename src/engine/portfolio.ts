@@ -231,9 +231,13 @@ export function buildPortfolio(request: ValidationRequest): PortfolioColumns {
     symbols[p] = symbol;
   }
   let n = positions.length;
-  for (const trade of decision.trades) {
+  // Each trade's slot, found once: the cash pass below needs it again.
+  const slotOfTrade = new Int32Array(decision.trades.length);
+  for (let t = 0; t < decision.trades.length; t++) {
+    const trade = decision.trades[t];
     const i = index.getOrInsert(trade.symbol, n);
     if (i === n) symbols[n++] = trade.symbol;
+    slotOfTrade[t] = i;
     (tradesOf[i] ??= []).push(trade);
   }
   symbols.length = n;
@@ -262,8 +266,9 @@ export function buildPortfolio(request: ValidationRequest): PortfolioColumns {
 
   const tradeQty = new Float64Array(n);
   let cashMove = 0;
-  for (const trade of decision.trades) {
-    const i = index.get(trade.symbol)!;
+  for (let t = 0; t < decision.trades.length; t++) {
+    const trade = decision.trades[t];
+    const i = slotOfTrade[t];
     const signed = trade.side === 'BUY' ? trade.quantity : -trade.quantity;
     tradeQty[i] += signed;
     cashMove -= signed * (trade.price ?? mark[i]);
