@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { CLOCK_TICKS_PER_SECOND, statFields } from './proc-stat.js';
 
 /**
  * How much of the machine other processes used while a scenario ran. The load average only says
@@ -10,9 +11,6 @@ import { performance } from 'node:perf_hooks';
  * every scenario, server and load generator of the suite is a descendant, waited for on exit.
  * A PostgreSQL server on the machine counts as the suite's own: scenarios load it on purpose.
  */
-
-/** Clock ticks per second in /proc (USER_HZ), 100 on Linux. */
-const TICKS_PER_SECOND = 100;
 
 export interface CpuSample {
   readonly atMs: number;
@@ -36,14 +34,8 @@ export function sampleCpu(): CpuSample | undefined {
 
 /** CPU of a process and of its children it waited for (utime + stime + cutime + cstime); undefined once it is gone. */
 function ticksOf(pid: string): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after "pid (comm) ": state is field 3, so utime, stime, cutime, cstime (14–17) are at 11–14.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
-    return fields[11] + fields[12] + fields[13] + fields[14];
-  } catch {
-    return undefined;
-  }
+  const fields = statFields(`/proc/${pid}/stat`);
+  return fields && fields[11] + fields[12] + fields[13] + fields[14];
 }
 
 function commandOf(pid: string): string | undefined {
@@ -56,7 +48,7 @@ function commandOf(pid: string): string | undefined {
 
 /** Share of all cores that processes outside this tree kept busy between two samples (0 when none). */
 export function foreignShare(before: CpuSample, after: CpuSample): number {
-  const capacityTicks = ((after.atMs - before.atMs) / 1000) * TICKS_PER_SECOND * cpus().length;
+  const capacityTicks = ((after.atMs - before.atMs) / 1000) * CLOCK_TICKS_PER_SECOND * cpus().length;
   if (capacityTicks <= 0) return 0;
   const foreignTicks = after.machineBusyTicks - before.machineBusyTicks - (after.ownTicks - before.ownTicks);
   // Tick rounding can make a quiet machine look slightly negative.

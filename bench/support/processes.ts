@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { PROJECT_ROOT } from '../../src/paths.js';
 import { freePort } from './free-port.js';
+import { CLOCK_TICKS_PER_SECOND, statFields } from './proc-stat.js';
 
 /** A server under test, in its own process (its threads included), on a loopback port. */
 export interface ServerProcess {
@@ -24,22 +25,13 @@ function rssOf(pid: number): number {
   return kb / 1024;
 }
 
-/** Linux clock ticks per second (USER_HZ), the unit of /proc/<pid>/task/<tid>/stat times. */
-const CLOCK_TICKS = 100;
-
 function cpuTimesOf(pid: number): { mainMs: number; otherMs: number } {
   let mainMs = 0;
   let otherMs = 0;
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    } catch {
-      continue; // the thread ended meanwhile
-    }
-    // Fields after "(comm) ": state is [0]; utime and stime are fields 14 and 15 of stat(5).
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    const fields = statFields(`/proc/${pid}/task/${tid}/stat`);
+    if (!fields) continue; // the thread ended meanwhile
+    const ms = ((fields[11] + fields[12]) * 1000) / CLOCK_TICKS_PER_SECOND;
     if (Number(tid) === pid) mainMs += ms;
     else otherMs += ms;
   }
