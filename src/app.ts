@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { ConfigError, type Config } from './config.js';
 import { authPlugin } from './http/auth.js';
 import { startOutboxRelay } from './events/outbox-relay.js';
+import { bufferScavengingPlugin } from './http/buffer-scavenger.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { limitsPlugin } from './http/limits.js';
 import { observabilityPlugin, requestId } from './http/observability.js';
@@ -98,6 +99,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(authPlugin, { keys: config.apiKeys });
   await app.register(limitsPlugin, { perMinute: config.rateLimit, keyed: config.apiKeys.length > 0 });
   await app.register(observabilityPlugin, { metrics });
+  await app.register(bufferScavengingPlugin, { thresholdBytes: config.bufferScavengeBytes, metrics });
 
   await app.register(swagger, {
     openapi: {

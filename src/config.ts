@@ -37,6 +37,8 @@ export interface Config {
   readonly shutdownGraceMs: number;
   /** Validations run (and audit writes rehearsed, then rolled back) before listening; 0 = none. */
   readonly warmUpValidations: number;
+  /** Scavenge the HTTP thread once its external memory (request-body Buffers) grows this much (bytes); 0 = never. */
+  readonly bufferScavengeBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -133,5 +135,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimit: integer(env, 'PES_RATE_LIMIT', 60_000, 0, 100_000_000),
     shutdownGraceMs: integer(env, 'PES_SHUTDOWN_GRACE_MS', 25_000, 0, 600_000),
     warmUpValidations: integer(env, 'PES_WARM_UP_VALIDATIONS', 300, 0, 100_000),
+    // A quarter of the ~8 MB of external growth after which V8 starts a mark-compact, leaving room
+    // for the bodies that arrive between two checks (src/http/buffer-scavenger.ts).
+    bufferScavengeBytes: integer(env, 'PES_BUFFER_SCAVENGE_MB', 2, 0, 1_024) * 1024 * 1024,
   };
 }

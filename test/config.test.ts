@@ -22,6 +22,11 @@ describe('configuration', () => {
     expect(config.bodyLimit).toBeGreaterThanOrEqual(100_000 * 200);
   });
 
+  it('scavenges the HTTP thread every 2 MB of body Buffers by default, never with PES_BUFFER_SCAVENGE_MB=0', () => {
+    expect(loadConfig({}).bufferScavengeBytes).toBe(2 * 1024 * 1024);
+    expect(loadConfig({ PES_BUFFER_SCAVENGE_MB: '0' }).bufferScavengeBytes).toBe(0);
+  });
+
   it('refuses to listen beyond loopback without keys, saying what to set', () => {
     expect(problem({ HOST: '0.0.0.0' })).toBe(
       'Invalid configuration: HOST is "0.0.0.0" but PES_API_KEYS is empty: a service reachable from other machines needs keys. ' +
@@ -48,6 +53,7 @@ describe('configuration', () => {
     [{ PES_RATE_LIMIT: 'lots' }, 'Invalid configuration: PES_RATE_LIMIT must be a whole number from 0 to 100000000, got "lots"'],
     [{ PES_BODY_LIMIT: '10' }, 'Invalid configuration: PES_BODY_LIMIT must be a whole number from 1024 to 1073741824, got "10"'],
     [{ PORT: '70000' }, 'Invalid configuration: PORT must be a whole number from 0 to 65535, got "70000"'],
+    [{ PES_BUFFER_SCAVENGE_MB: '-1' }, 'Invalid configuration: PES_BUFFER_SCAVENGE_MB must be a whole number from 0 to 1024, got "-1"'],
     [{ PES_WORKERS: '0' }, 'Invalid configuration: PES_WORKERS must be a whole number from 1 to 256, got "0"'],
     [{ PES_SHUTDOWN_GRACE_MS: '-1' }, 'Invalid configuration: PES_SHUTDOWN_GRACE_MS must be a whole number from 0 to 600000, got "-1"'],
     [{ PES_LOG_LEVEL: 'verbose' }, 'Invalid configuration: PES_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"'],

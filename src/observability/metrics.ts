@@ -31,6 +31,7 @@ export class ServiceMetrics {
   private readonly requestDuration: Histogram<'method' | 'route' | 'outcome'>;
   private readonly validations: Counter<'outcome'>;
   private readonly violations: Counter<'policy' | 'severity'>;
+  private readonly bufferScavenges: Counter;
 
   constructor({ pool, db }: MetricSources) {
     const registers = [this.registry];
@@ -52,6 +53,11 @@ export class ServiceMetrics {
       name: 'pes_violations_total',
       help: 'Recorded violations by policy and severity',
       labelNames: ['policy', 'severity'],
+      registers,
+    });
+    this.bufferScavenges = new Counter({
+      name: 'pes_http_buffer_scavenges_total',
+      help: 'Scavenges the HTTP thread ran to free dead request-body Buffers before V8 would start a mark-compact for them (PES_BUFFER_SCAVENGE_MB)',
       registers,
     });
     new Gauge({
@@ -132,6 +138,10 @@ export class ServiceMetrics {
     for (const violation of response.violations) {
       this.violations.inc({ policy: violation.policy_name, severity: violation.severity });
     }
+  }
+
+  observeBufferScavenge(): void {
+    this.bufferScavenges.inc();
   }
 
   /** A validation answered with an error status instead of a decision. */

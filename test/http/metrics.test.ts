@@ -68,6 +68,18 @@ describe('GET /metrics', () => {
     expect(utilization).toBeLessThanOrEqual(1);
   });
 
+  it('counts the scavenges that free dead request-body Buffers on the HTTP thread', async () => {
+    const before = sample(await scrape(), 'pes_http_buffer_scavenges_total')!;
+    expect(before).toBeGreaterThanOrEqual(0);
+    // 1 MB bodies (rejected: no portfolio) whose Buffers are dead once each is answered.
+    const body = JSON.stringify({ decision: {}, padding: 'x'.repeat(1024 * 1024) });
+    for (let i = 0; i < 6; i++) {
+      const res = await t.app.inject({ method: 'POST', url: '/api/v1/validate', headers: { 'content-type': 'application/json' }, payload: body });
+      expect(res.statusCode).toBe(400);
+    }
+    expect(sample(await scrape(), 'pes_http_buffer_scavenges_total')).toBeGreaterThan(before);
+  });
+
   it('counts the outbox backlog when scraped', async () => {
     await t.app.inject({ method: 'POST', url: '/api/v1/validate', payload: example });
     const backlog = await unpublished();
