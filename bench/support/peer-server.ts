@@ -3,14 +3,17 @@
  *  - bare:   parses and TypeBox-validates the same body, answers a small object (the ceiling);
  *  - inline: the same, then does a worker's work on the main thread: evaluate, and the suggested
  *            adjustment when not compliant (no pool, no database);
- *  - pool:   the service's raw-body path through the worker pool, without the database.
+ *  - pool:   the service's raw-body path through the worker pool (and its scavenges of dead body
+ *            Buffers, src/http/buffer-scavenger.ts), without the database.
  * Usage: node --import tsx bench/support/peer-server.ts bare|inline|pool
  */
 import Fastify from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { withAdjustment } from '../../src/adjust/suggest.js';
 import { evaluateRequest } from '../../src/engine/evaluate.js';
+import { BufferScavenger } from '../../src/http/buffer-scavenger.js';
 import { typeboxValidatorCompiler } from '../../src/http/validator.js';
+import { loadConfig } from '../../src/config.js';
 import { compilePolicySet } from '../../src/policies/compile.js';
 import { sharePolicySet } from '../../src/policies/shared-policy-set.js';
 import { ValidationPool } from '../../src/pool/validation-pool.js';
@@ -37,6 +40,11 @@ if (kind === 'bare') {
   const workers = Number(process.env.PES_WORKERS) || undefined;
   const pool = new ValidationPool({ threads: workers ?? (await import('node:os')).availableParallelism(), maxQueue: 1_000_000 });
   const policySet = sharePolicySet(1, REALISTIC_POLICIES);
+  const { bufferScavengeBytes } = loadConfig(process.env);
+  if (bufferScavengeBytes > 0) {
+    const scavenger = new BufferScavenger({ thresholdBytes: bufferScavengeBytes });
+    app.addHook('onResponse', async () => void scavenger.check());
+  }
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
