@@ -1,9 +1,12 @@
 /**
  * The real service (node dist/src/main.js) under open-model load: the offered rate steps up until
  * P99 reaches 100 ms or anything fails, then runs longer at 70 % of the highest sustainable rate;
- * for 100-position requests (the realistic mix) and for 10,000-position ones.
+ * for 100-position requests (the realistic mix) and for 10,000-position ones. The 100-position
+ * case runs again with a PostgreSQL server (PES_BENCH_POSTGRES_URL, else the local test server;
+ * skipped, and said so, when unreachable), as a production deployment would store its records.
  * Run alone (after npm run build): npx tsx bench/http-load.bench.ts [--quick]
  */
+import pg from 'pg';
 import { runLoad, withCpu, type LoadResult } from './support/load-generator.js';
 import { startService, type ServerProcess } from './support/processes.js';
 import { describeStep, findSustainableRate } from './support/rate-search.js';
@@ -18,6 +21,12 @@ export interface LoadCase {
   /** At REPORT_SHARE of the sustainable rate, for a longer window. */
   readonly atReportRate: LoadResult;
   readonly violatingShare: number;
+}
+
+export interface PostgresRun {
+  readonly database: string;
+  readonly case?: LoadCase;
+  readonly skipped?: string;
 }
 
 async function violatingShare(url: string, positions: number): Promise<number> {
@@ -40,13 +49,13 @@ async function violatingShare(url: string, positions: number): Promise<number> {
   return violating / bodies.length;
 }
 
-async function loadCase(server: ServerProcess, positions: number, startRate: number, minRate: number, bodyCount: number, windowScale: number): Promise<LoadCase> {
+async function loadCase(server: ServerProcess, positions: number, startRate: number, minRate: number, bodyCount: number, windowScale: number, name = 'service'): Promise<LoadCase> {
   const url = server.url;
   const bodies = realisticBodies(positions, bodyCount);
   const share = await violatingShare(url, positions);
   const search = await findSustainableRate({
     url: `${url}/api/v1/validate`, bodies, startRate, p99LimitMs: SUSTAINABLE_P99_MS,
-    stepMs: WINDOWS.step * windowScale, warmupMs: WINDOWS.warmup * windowScale, label: `service ${positions}`, server, minRate,
+    stepMs: WINDOWS.step * windowScale, warmupMs: WINDOWS.warmup * windowScale, label: `${name} ${positions}`, server, minRate,
   });
   // No sustainable rate at all (P99 ≥ 100 ms even at the lowest step): report the lowest step's rate instead.
   const lowest = Math.min(...search.steps.map((step) => step.offeredRate));
@@ -54,19 +63,51 @@ async function loadCase(server: ServerProcess, positions: number, startRate: num
   const atReportRate = await withCpu(server.cpuTimes, () =>
     runLoad({ url: `${url}/api/v1/validate`, bodies, rate, durationMs: WINDOWS.report * windowScale, warmupMs: WINDOWS.warmup }));
   const kinds = Object.entries(atReportRate.acceptedByLabel).map(([label, l]) => `${label} P99 ${l.p99Ms.toFixed(2)} ms`).join(', ');
-  console.log(`service ${positions} at ${search.sustainableRate > 0 ? `${REPORT_SHARE * 100} %` : 'the lowest step'}: ${describeStep(atReportRate)} (${kinds})`);
+  console.log(`${name} ${positions} at ${search.sustainableRate > 0 ? `${REPORT_SHARE * 100} %` : 'the lowest step'}: ${describeStep(atReportRate)} (${kinds})`);
   return { positions, sustainableRate: search.sustainableRate, steps: search.steps, atReportRate, violatingShare: share };
 }
 
+/** The server for the PostgreSQL run, or why there is none. */
+async function postgresServer(): Promise<{ adminUrl: string } | { skipped: string }> {
+  if (process.env.PES_BENCH_DATABASE_URL) return { skipped: 'the cases above already ran on a PostgreSQL server (PES_BENCH_DATABASE_URL)' };
+  const adminUrl = process.env.PES_BENCH_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/test';
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    return { adminUrl };
+  } catch (error) {
+    return { skipped: `no PostgreSQL server at ${new URL(adminUrl).host} (${(error as Error).message})` };
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+async function onPostgres(): Promise<PostgresRun> {
+  const server = await postgresServer();
+  if ('skipped' in server) {
+    console.warn(`PostgreSQL run SKIPPED: ${server.skipped}`);
+    return { database: 'PostgreSQL server', skipped: server.skipped };
+  }
+  const service = await startService({ ...serviceOptions(), postgresAdminUrl: server.adminUrl });
+  try {
+    await addPolicies(service.url);
+    return { database: `PostgreSQL server at ${new URL(server.adminUrl).host}, same cores`, case: await loadCase(service, 100, 400, 10, 30, 1, 'service on PostgreSQL') };
+  } finally {
+    await service.stop();
+  }
+}
+
 const service = await startService(serviceOptions());
+let cases: LoadCase[];
 try {
   await addPolicies(service.url);
-  const cases = [
+  cases = [
     await loadCase(service, 100, 400, 10, 30, 1),
     // Big bodies: fewer requests per second, so longer windows for a meaningful P99.
     await loadCase(service, 10_000, 8, 1, 6, 2),
   ];
-  saveResult('http-load', { database: databaseLabel(), reportShare: REPORT_SHARE, p99LimitMs: SUSTAINABLE_P99_MS, cases });
 } finally {
   await service.stop();
 }
+const postgres = await onPostgres();
+saveResult('http-load', { database: databaseLabel(), reportShare: REPORT_SHARE, p99LimitMs: SUSTAINABLE_P99_MS, cases, postgres });

@@ -11,7 +11,7 @@ import { predict } from './support/linear-fit.js';
 import type { LatencySummary, LoadResult } from './support/load-generator.js';
 import { lineChart, type Series } from './support/svg-plot.js';
 import {
-  RESULTS_FILE, type EngineResult, type HttpLoadResult, type HttpPeersResult, type OverloadResult, type PoolResult, type SolverResult,
+  RESULTS_FILE, type EngineResult, type HttpLoadCase, type HttpLoadResult, type HttpPeersResult, type OverloadResult, type PoolResult, type SolverResult,
   type SuiteResults,
 } from './support/suite-results.js';
 
@@ -67,6 +67,7 @@ function targets(engine?: EngineResult, load?: HttpLoadResult, peers?: HttpPeers
       small ? `P99 ${ms(small.atReportRate.accepted.p99Ms)} ms at ${int(small.atReportRate.offeredRate)} req/s, ${int(small.atReportRate.errors)} errors${peersAtShare(peers)}` : '–',
       met(small ? small.atReportRate.accepted.p99Ms < TARGETS.p99AtReportMs && small.atReportRate.errors === 0 : undefined),
     ],
+    postgresTargetRow(load),
     [
       `10,000-position requests P99 < ${TARGETS.p99LargeMs} ms`,
       large
@@ -92,6 +93,20 @@ function targets(engine?: EngineResult, load?: HttpLoadResult, peers?: HttpPeers
     ]);
   } else rows.push(['at 2× the sustainable rate: sheds, keeps P99, bounded memory, recovers', '–', met(undefined)]);
   return table(['target (2-core machine)', 'this run', ''], rows);
+}
+
+/** The P99 target again for the service storing its records on a PostgreSQL server (the production setup). */
+function postgresTargetRow(load?: HttpLoadResult): string[] {
+  const title = `the same with a PostgreSQL server on the same cores instead of embedded PGlite`;
+  const run = load?.postgres;
+  const c = run?.case;
+  if (!c) return [title, run?.skipped ? `skipped: ${run.skipped}` : '–', met(undefined)];
+  const r = c.atReportRate;
+  return [
+    title,
+    `P99 ${ms(r.accepted.p99Ms)} ms at ${int(r.offeredRate)} req/s (${pct(load!.reportShare)} of ${int(c.sustainableRate)}), ${int(r.errors)} errors`,
+    met(r.accepted.p99Ms < TARGETS.p99AtReportMs && r.errors === 0),
+  ];
 }
 
 function latencyPlot(load?: HttpLoadResult, peers?: HttpPeersResult): string | undefined {
@@ -178,22 +193,29 @@ function loadSection(load: HttpLoadResult, peers?: HttpPeersResult): string {
     '',
   );
   if (peers || load.cases.length) out.push('![Latency against offered load](benchmarks-latency.svg)', '');
-  for (const c of load.cases) {
-    const r = c.atReportRate;
-    out.push(
-      `### ${int(c.positions)} positions, 5 policies, ${pct(c.violatingShare)} of decisions violating`,
-      '',
-      c.sustainableRate > 0
-        ? `Highest sustainable rate: **${rate(c.sustainableRate)} req/s**. At ${pct(load.reportShare)} of it (${rate(r.offeredRate)} req/s for ${r.durationMs / 1000} s):`
-        : `**No step was sustainable** (P99 ≥ ${load.p99LimitMs} ms even at the lowest rate). At the lowest rate (${rate(r.offeredRate)} req/s for ${r.durationMs / 1000} s):`,
-      `P50 **${ms(r.accepted.p50Ms)} ms**, P99 **${ms(r.accepted.p99Ms)} ms**, P99.9 **${ms(r.accepted.p999Ms)} ms**, ${rate(r.achievedRate)} answers/s, ${int(r.errors)} errors;`,
-      `server CPU per request ${cpuCell(r)} ms (main thread / other threads).${byLabel(r)}`,
-      '',
-      table(STEP_HEAD, stepRows(c.steps)),
-      '',
-    );
-  }
+  for (const c of load.cases) out.push(...caseBlock(`${int(c.positions)} positions, 5 policies, ${pct(c.violatingShare)} of decisions violating`, c, load));
+  const pg = load.postgres;
+  if (pg?.case) {
+    out.push(...caseBlock(`100 positions again, with a ${pg.database}`, pg.case, load));
+    out.push('The CPU columns are the service process only; the PostgreSQL server\'s own processes share the same cores.', '');
+  } else if (pg?.skipped) out.push('### 100 positions with a PostgreSQL server', '', `**Skipped**: ${pg.skipped}.`, '');
   return out.join('\n');
+}
+
+function caseBlock(title: string, c: HttpLoadCase, load: HttpLoadResult): string[] {
+  const r = c.atReportRate;
+  return [
+    `### ${title}`,
+    '',
+    c.sustainableRate > 0
+      ? `Highest sustainable rate: **${rate(c.sustainableRate)} req/s**. At ${pct(load.reportShare)} of it (${rate(r.offeredRate)} req/s for ${r.durationMs / 1000} s):`
+      : `**No step was sustainable** (P99 ≥ ${load.p99LimitMs} ms even at the lowest rate). At the lowest rate (${rate(r.offeredRate)} req/s for ${r.durationMs / 1000} s):`,
+    `P50 **${ms(r.accepted.p50Ms)} ms**, P99 **${ms(r.accepted.p99Ms)} ms**, P99.9 **${ms(r.accepted.p999Ms)} ms**, ${rate(r.achievedRate)} answers/s, ${int(r.errors)} errors;`,
+    `server CPU per request ${cpuCell(r)} ms (main thread / other threads).${byLabel(r)}`,
+    '',
+    table(STEP_HEAD, stepRows(c.steps)),
+    '',
+  ];
 }
 
 /** The peers' P99 at the same share of their own rates: what this machine allows there, for comparison. */
@@ -366,7 +388,8 @@ export function writeReport(results: SuiteResults): void {
     '',
     '`npm ci && npm run bench` (builds, then runs every `bench/*.bench.ts` in turn; a few minutes). One scenario:',
     '`npx tsx bench/<scenario>.bench.ts` (the HTTP ones need `npm run build` first). `PES_BENCH_DATABASE_URL=postgres://…`',
-    'puts the service on a PostgreSQL server instead of embedded PGlite. `npx tsx bench/profile.ts` profiles the service under load.',
+    'puts every service on a PostgreSQL server instead of embedded PGlite; `PES_BENCH_POSTGRES_URL` names the server for the',
+    'extra PostgreSQL run (default: the local test server). `npx tsx bench/profile.ts` profiles the service under load.',
     '',
   ].join('\n');
   mkdirSync(DOCS, { recursive: true });

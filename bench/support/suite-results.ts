@@ -73,11 +73,21 @@ export interface SolverResult {
   path: SolverPathRow[];
 }
 
+export interface HttpLoadCase {
+  positions: number;
+  sustainableRate: number;
+  steps: LoadResult[];
+  atReportRate: LoadResult;
+  violatingShare: number;
+}
+
 export interface HttpLoadResult {
   database: string;
   reportShare: number;
   p99LimitMs: number;
-  cases: Array<{ positions: number; sustainableRate: number; steps: LoadResult[]; atReportRate: LoadResult; violatingShare: number }>;
+  cases: HttpLoadCase[];
+  /** The 100-position case again with a PostgreSQL server; absent from results written before it was run. */
+  postgres?: { database: string; case?: HttpLoadCase; skipped?: string };
 }
 
 export interface HttpPeersResult {
