@@ -63,8 +63,8 @@ export class BufferScavenger {
 
 /**
  * V8's gc() with { type: 'minor' }, without starting Node with --expose-gc: the flag exposes gc
- * in contexts created while it is set, so it is set for one new context and cleared again (the
- * pool's workers, created later, get no gc global).
+ * in contexts created while it is set, so it is set for one new context and cleared at once
+ * (contexts made afterwards, in any thread, get no gc global).
  */
 function minorGc(): () => void {
   setFlagsFromString('--expose-gc');
