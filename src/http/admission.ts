@@ -36,6 +36,8 @@ export class AdmissionControl {
   private lag = 0;
   /** performance.now() until which the loop counts as behind. */
   private behindUntil = 0;
+  /** The lag that set behindUntil (for the refusal's reason: later probes may find the loop on time). */
+  private behindBy = 0;
   private timer?: NodeJS.Timeout;
   /** Start times of the audit commits awaited now, oldest first (a Map keeps insertion order). */
   private readonly commits = new Map<object, number>();
@@ -85,7 +87,10 @@ export class AdmissionControl {
     this.timer = setInterval(() => {
       const now = performance.now();
       this.lag = Math.max(0, now - due);
-      if (this.maxLagMs > 0 && this.lag > this.maxLagMs) this.behindUntil = now + this.lag;
+      if (this.maxLagMs > 0 && this.lag > this.maxLagMs) {
+        this.behindUntil = now + this.lag;
+        this.behindBy = this.lag;
+      }
       due = now + probeMs;
       if (now >= this.intervalEnds) {
         const median = medianOf(this.intervalWaits);
@@ -131,7 +136,7 @@ export class AdmissionControl {
       return `${this.admittedNow} validations are in flight, its limit since half the validations answered in each of two ${this.intervalMs} ms intervals waited at least ${Math.round(this.loweredFor)} ms`;
     }
     if (this.maxLagMs === 0) return undefined;
-    if (now < this.behindUntil) return `its event loop ran ${Math.round(this.lag)} ms late`;
+    if (now < this.behindUntil) return `its event loop ran ${Math.round(this.behindBy)} ms late`;
     const oldest = this.commits.values().next();
     if (!oldest.done && now - oldest.value > this.maxLagMs) {
       return `audit records have waited ${Math.round(now - oldest.value)} ms for their commit`;

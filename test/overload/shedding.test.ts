@@ -124,6 +124,12 @@ describe('load shedding when the HTTP thread itself is saturated', () => {
     expect(refused.statusCode).toBe(503);
     expect(refused.headers['retry-after']).toBe('1');
     expect(refused.json()).toMatchObject({ statusCode: 503, code: 'PES_OVERLOADED', error: 'Service Unavailable' });
+    // Still behind a little later, after probes that found the loop on time: the reason names the lag that counts.
+    await sleep(30);
+    const stillRefused = await validate('still-behind');
+    expect(stillRefused.statusCode).toBe(503);
+    const [, lateMs] = /its event loop ran (\d+) ms late/.exec(stillRefused.json().message) ?? [];
+    expect(Number(lateMs)).toBeGreaterThanOrEqual(100);
 
     // The backlog itself was admitted before the loop fell behind: it is answered, not dropped.
     expect((await Promise.all(backlog)).map((res) => res.statusCode)).toEqual(Array(10).fill(200));
