@@ -55,10 +55,6 @@ export class ServiceError extends Error {
     this.statusCode = ERRORS[code].status;
     if (details) this.details = details;
   }
-
-  toBody(): ErrorBody {
-    return errorBody(this.code, this.message, this.details);
-  }
 }
 
 export function errorBody(code: ErrorCode, message?: string, details?: ErrorDetail[]): ErrorBody {

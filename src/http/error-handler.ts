@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ServiceError, errorBody, type ErrorCode } from '../errors.js';
 import type { ErrorDetail } from '../schemas/common.js';
 
@@ -16,6 +16,18 @@ function validationDetails(error: FastifyError): ErrorDetail[] {
   return (error.validation ?? []).map((v) => ({ path: `${where}${v.instancePath ?? ''}`, message: v.message ?? 'is invalid' }));
 }
 
+/**
+ * Sends a registry error: Retry-After on the refusals worth retrying, and on a 5xx the request id
+ * as error_id. The error handler sends every ServiceError this way, and the admission hook sends
+ * its refusals this way directly, without building (and tracing) an Error.
+ */
+export function sendError(request: FastifyRequest, reply: FastifyReply, code: ErrorCode, message?: string, details?: ErrorDetail[]): FastifyReply {
+  if (code === 'PES_OVERLOADED' || code === 'PES_STORE_UNAVAILABLE') reply.header('retry-after', '1');
+  const body = errorBody(code, message, details);
+  if (body.statusCode >= 500) body.error_id = request.id;
+  return reply.code(body.statusCode).send(body);
+}
+
 /** Every error leaves as the registry's body; nothing of a stack trace ever does. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -24,10 +36,7 @@ export function installErrorHandler(app: FastifyInstance): void {
       // line (with a stack) per refusal would cost most of what refusing saves, when it matters most.
       if (error.code === 'PES_OVERLOADED') request.log.debug(error.message);
       else if (error.statusCode >= 500) request.log.error({ err: error.cause ?? error }, error.message);
-      if (error.code === 'PES_OVERLOADED' || error.code === 'PES_STORE_UNAVAILABLE') reply.header('retry-after', '1');
-      const body = error.toBody();
-      if (error.statusCode >= 500) body.error_id = request.id;
-      return reply.code(error.statusCode).send(body);
+      return sendError(request, reply, error.code, error.message, error.details);
     }
     if (error.validation) {
       const details = validationDetails(error);

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ServiceError, errorBody } from '../../errors.js';
+import { ServiceError } from '../../errors.js';
 import type { ServiceMetrics } from '../../observability/metrics.js';
 import type { PolicyStore } from '../../policies/policy-store.js';
 import type { ValidationPool } from '../../pool/validation-pool.js';
@@ -7,6 +7,7 @@ import { ErrorBody } from '../../schemas/common.js';
 import { ValidationRequest, ValidationResponse } from '../../schemas/validation.js';
 import type { ValidationRepository } from '../../storage/validation-repository.js';
 import { AdmissionControl } from '../admission.js';
+import { sendError } from '../error-handler.js';
 
 export interface ValidateRouteOptions {
   readonly pool: ValidationPool;
@@ -43,10 +44,9 @@ export async function validateRoutes(app: FastifyInstance, options: ValidateRout
     if (!reason) return undefined;
     // Answered here, not thrown: no stack trace, no error chain (the body is the error handler's).
     // Cheaper refusals leave more of the cores to admitted work when overload is heaviest.
-    const body = errorBody('PES_OVERLOADED', `The service is behind (${reason}); retry after Retry-After seconds`);
-    body.error_id = request.id;
-    request.log.debug(body.message);
-    return reply.code(body.statusCode).header('retry-after', '1').send(body);
+    const message = `The service is behind (${reason}); retry after Retry-After seconds`;
+    request.log.debug(message);
+    return sendError(request, reply, 'PES_OVERLOADED', message);
   });
 
   app.post(
