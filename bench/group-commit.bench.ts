@@ -5,8 +5,6 @@
  * server; skipped when unreachable). Reports records/s, commits/s and the mean batch size.
  * Run alone: npx tsx bench/group-commit.bench.ts [--quick]
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { ValidationResponse } from '../src/schemas/validation.js';
 import type { GroupCommitOptions } from '../src/storage/group-commit.js';
 import type { Database } from '../src/storage/database.js';
@@ -14,6 +12,7 @@ import { migrate } from '../src/storage/migrate.js';
 import { PGliteDatabase } from '../src/storage/pglite.js';
 import { PostgresDatabase } from '../src/storage/postgres.js';
 import { DEFAULT_GROUP_COMMIT, ValidationRepository } from '../src/storage/validation-repository.js';
+import { LOCAL_POSTGRES_URL, freshDatabase, postgresProblem } from './support/postgres-server.js';
 import { fixed, saveResult } from './support/results.js';
 
 const quick = process.argv.includes('--quick');
@@ -27,7 +26,7 @@ const MODES: Record<string, GroupCommitOptions> = {
   'group commit, 1 in flight': { ...DEFAULT_GROUP_COMMIT, maxInFlight: 1 },
   'group commit, 2 in flight (service default)': DEFAULT_GROUP_COMMIT,
 };
-const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const SERVER_URL = process.env.DATABASE_URL ?? LOCAL_POSTGRES_URL;
 
 /** A typical record: one violation, a ten-trade decision (~1 KB of decision JSON). */
 function input(i: number) {
@@ -88,25 +87,19 @@ async function measure(db: Database, database: string, mode: string, concurrency
 }
 
 async function serverDatabase(): Promise<{ db: Database; drop: () => Promise<void> } | undefined> {
-  const admin = new pg.Client({ connectionString: SERVER_URL, connectionTimeoutMillis: 2_000 });
-  try {
-    await admin.connect();
-  } catch {
-    console.warn(`PostgreSQL unreachable at ${SERVER_URL}: PostgreSQL rows skipped`);
+  const problem = await postgresProblem(SERVER_URL);
+  if (problem) {
+    console.warn(`${problem}: PostgreSQL rows skipped`);
     return undefined;
   }
-  const name = `pes_bench_${randomBytes(4).toString('hex')}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  const db = new PostgresDatabase(url.toString());
+  const fresh = await freshDatabase(SERVER_URL);
+  const db = new PostgresDatabase(fresh.url);
   await migrate(db);
   return {
     db,
     drop: async () => {
       await db.close();
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
+      await fresh.drop();
     },
   };
 }

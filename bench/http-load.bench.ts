@@ -6,8 +6,8 @@
  * skipped, and said so, when unreachable), as a production deployment would store its records.
  * Run alone (after npm run build): npx tsx bench/http-load.bench.ts [--quick]
  */
-import pg from 'pg';
 import { runLoad, withCpu, type LoadResult } from './support/load-generator.js';
+import { LOCAL_POSTGRES_URL, postgresProblem } from './support/postgres-server.js';
 import { startService, type ServerProcess } from './support/processes.js';
 import { describeStep, findSustainableRate } from './support/rate-search.js';
 import { addPolicies, realisticBodies } from './support/realistic-mix.js';
@@ -70,16 +70,9 @@ async function loadCase(server: ServerProcess, positions: number, startRate: num
 /** The server for the PostgreSQL run, or why there is none. */
 async function postgresServer(): Promise<{ adminUrl: string } | { skipped: string }> {
   if (process.env.PES_BENCH_DATABASE_URL) return { skipped: 'the cases above already ran on a PostgreSQL server (PES_BENCH_DATABASE_URL)' };
-  const adminUrl = process.env.PES_BENCH_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/test';
-  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    return { adminUrl };
-  } catch (error) {
-    return { skipped: `no PostgreSQL server at ${new URL(adminUrl).host} (${(error as Error).message})` };
-  } finally {
-    await client.end().catch(() => {});
-  }
+  const adminUrl = process.env.PES_BENCH_POSTGRES_URL || LOCAL_POSTGRES_URL;
+  const problem = await postgresProblem(adminUrl);
+  return problem ? { skipped: problem } : { adminUrl };
 }
 
 async function onPostgres(): Promise<PostgresRun> {

@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { PROJECT_ROOT } from '../../src/paths.js';
 import { freePort } from './free-port.js';
+import { freshDatabase } from './postgres-server.js';
 import { CLOCK_TICKS_PER_SECOND, statFields } from './proc-stat.js';
 
 /** A server under test, in its own process (its threads included), on a loopback port. */
@@ -102,24 +101,6 @@ export interface ServiceOptions {
   readonly postgresAdminUrl?: string;
   /** Write a V8 CPU profile of the main thread and the workers into this folder on exit. */
   readonly cpuProfileDir?: string;
-}
-
-/** A fresh, empty database on the server, and how to drop it. */
-async function freshDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `pes_bench_${randomBytes(5).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 /**
