@@ -11,7 +11,7 @@ import Fastify from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { withAdjustment } from '../../src/adjust/suggest.js';
 import { evaluateRequest } from '../../src/engine/evaluate.js';
-import { BufferScavenger } from '../../src/http/buffer-scavenger.js';
+import { bufferScavengingPlugin } from '../../src/http/buffer-scavenger.js';
 import { typeboxValidatorCompiler } from '../../src/http/validator.js';
 import { loadConfig } from '../../src/config.js';
 import { compilePolicySet } from '../../src/policies/compile.js';
@@ -40,11 +40,8 @@ if (kind === 'bare') {
   const workers = Number(process.env.PES_WORKERS) || undefined;
   const pool = new ValidationPool({ threads: workers ?? (await import('node:os')).availableParallelism(), maxQueue: 1_000_000 });
   const policySet = sharePolicySet(1, REALISTIC_POLICIES);
-  const { bufferScavengeBytes } = loadConfig(process.env);
-  if (bufferScavengeBytes > 0) {
-    const scavenger = new BufferScavenger({ thresholdBytes: bufferScavengeBytes });
-    app.addHook('onResponse', async () => void scavenger.check());
-  }
+  // The service's plugin, counting into nothing (the peer has no metrics).
+  await app.register(bufferScavengingPlugin, { thresholdBytes: loadConfig(process.env).bufferScavengeBytes, metrics: { observeBufferScavenge: () => {} } });
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));

@@ -78,7 +78,7 @@ function minorGc(): () => void {
 
 /** Checks after each response is sent, when that request's body Buffers are dead; 0 bytes = never. */
 export const bufferScavengingPlugin = fp(
-  async (app: FastifyInstance, { thresholdBytes, metrics }: { thresholdBytes: number; metrics: ServiceMetrics }) => {
+  async (app: FastifyInstance, { thresholdBytes, metrics }: { thresholdBytes: number; metrics: Pick<ServiceMetrics, 'observeBufferScavenge'> }) => {
     if (thresholdBytes <= 0) return;
     const scavenger = new BufferScavenger({ thresholdBytes });
     app.addHook('onResponse', async () => {
