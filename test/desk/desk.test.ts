@@ -22,6 +22,18 @@ if (!chromiumPresent) {
 }
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+
+/**
+ * Picks a bundled example and waits until the page has loaded it. The box is emptied first: a
+ * hash-only goto keeps the document, so an earlier test's example would satisfy the wait while
+ * this pick's fetch is still on its way, and land later over whatever the test typed.
+ */
+async function pickExample(page: Page, file: string) {
+  await page.fill('#decision-input', '');
+  await page.selectOption('#example-select', file);
+  await expect.poll(() => page.inputValue('#decision-input'), { timeout: 10_000 }).not.toBe('');
+}
+
 const examples: Array<{ file: string; title: string }> = readJson(join(EXAMPLES, 'index.json'));
 
 /** What each bundled example must get from the default policies, as its title promises. */
@@ -145,8 +157,7 @@ describe.skipIf(!chromiumPresent)('the desk in a real browser', { timeout: 90_00
   it('runs the bundled contract example and shows its MAX_WEIGHT_EXCEEDED violation', async () => {
     await page.goto(`${base}/desk/#what-if`);
     await page.locator('#applicable-policies input[value="position_limits"]').waitFor();
-    await page.selectOption('#example-select', 'contract.json');
-    await expect.poll(() => page.inputValue('#decision-input')).toContain('decision_001');
+    await pickExample(page, 'contract.json');
     await page.click('#what-if-run');
     const verdict = page.locator('#verdict');
     await verdict.waitFor();
@@ -204,8 +215,7 @@ describe.skipIf(!chromiumPresent)('the desk in a real browser', { timeout: 90_00
 
   it('shows a 400 from validate next to the box it concerns', async () => {
     await page.goto(`${base}/desk/#what-if`);
-    await page.selectOption('#example-select', 'contract.json');
-    await expect.poll(() => page.inputValue('#decision-input')).toContain('decision_001');
+    await pickExample(page, 'contract.json');
     await page.fill('#decision-input', (await page.inputValue('#decision-input')).replace('"BUY"', '"HOLD"'));
     await page.click('#what-if-run');
     const decisionErrors = page.locator('[data-field="/decision"] .field-errors');
