@@ -18,7 +18,8 @@
  *    queue). The answer is a limit on validations in flight, not a switch: while the queue
  *    stands, the limit falls to 3/4 of the most that were in flight (not below two per
  *    thread); while the median wait is under half the target it grows by a quarter each
- *    interval in which it was reached, and each interval after half a second of such waits.
+ *    interval in which it was reached, and each interval after half a second of such waits,
+ *    until it is lifted (four times the most in flight since it fell).
  *    The switch this replaces (refuse everything while the least wait of two intervals was
  *    above the target) let the queue drain, then admitted everything at once: at twice the
  *    sustainable rate, bursts of a few hundred admitted requests queued behind each other
@@ -31,6 +32,12 @@
  */
 /** Intervals of short waits after which an unreached limit grows back. */
 const CALM_INTERVALS = 5;
+/**
+ * A limit grown unreached past this multiple of the most in flight since it fell is lifted (no
+ * limit, as before the first queue): it no longer holds anything back, and growing by a quarter
+ * every interval it would read 10^8 after six seconds of calm and overflow after five minutes.
+ */
+const LIFT_FACTOR = 4;
 
 export class AdmissionControl {
   private lag = 0;
@@ -54,6 +61,8 @@ export class AdmissionControl {
   private loweredFor = 0;
   /** The most validations in flight during the current interval. */
   private peakInFlight = 0;
+  /** The most validations in flight in any interval since the limit last fell. */
+  private peakSinceLowered = 0;
   /** Intervals in a row whose standing wait was under half the target. */
   private calmIntervals = 0;
 
@@ -109,15 +118,18 @@ export class AdmissionControl {
     const target = this.maxStandingWaitMs;
     const calm = standingWait < target / 2;
     this.calmIntervals = calm ? this.calmIntervals + 1 : 0;
+    this.peakSinceLowered = Math.max(this.peakSinceLowered, this.peakInFlight);
     if (target > 0 && standingWait > target) {
       // Never below two per thread: a validation in flight is either in a worker or awaiting its commit.
       this.admitLimit = Math.max(2 * this.minInFlight, Math.floor(Math.min(this.admitLimit, this.peakInFlight) * 0.75));
       this.loweredFor = standingWait;
+      this.peakSinceLowered = this.peakInFlight;
     } else if (calm && (this.peakInFlight >= this.admitLimit || this.calmIntervals >= CALM_INTERVALS)) {
       // An unreached limit grows only after half a second of short waits: left low after one
       // spell of queueing it would refuse the next burst at a load the service carries, yet
       // raised while unreached in overload it would let a burst in.
       this.admitLimit = Math.ceil(this.admitLimit * 1.25);
+      if (this.admitLimit > LIFT_FACTOR * this.peakSinceLowered) this.admitLimit = Number.POSITIVE_INFINITY;
     }
     this.peakInFlight = this.admittedNow;
   }

@@ -112,7 +112,7 @@ export class ServiceMetrics {
     const registers = [this.registry];
     new Gauge({
       name: 'pes_admission_limit',
-      help: 'Validations the service admits at once, adapted to the median wait (+Inf until a queue first stands)',
+      help: 'Validations the service admits at once, adapted to the median wait (+Inf until a queue first stands, and again once far above what is in flight)',
       registers,
       collect() {
         this.set(admission.limit);

@@ -102,6 +102,26 @@ describe('the limit on validations in flight', () => {
     await held();
   });
 
+  it('lifts once it has grown unreached past four times the most in flight since it fell', async () => {
+    await lowerLimitTo30(admission); // it fell with 40 in flight
+    const limits: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      interval(admission, 2);
+      limits.push(admission.limit);
+    }
+    // 30 → 38 → 48 → 60 → 75 → 94 → 118 → 148, then 185 would pass 4 × 40: no limit, as at start.
+    expect(limits.filter(Number.isFinite).at(-1)).toBe(148);
+    expect(limits.at(-1)).toBe(Number.POSITIVE_INFINITY);
+    const held = holdInFlight(admission, 1_000);
+    expect(admission.behind()).toBeUndefined();
+    // The next standing queue sets a limit again, from what is in flight then.
+    interval(admission, 50);
+    interval(admission, 50);
+    expect(admission.behind()).toMatch(/^1000 validations are in flight/);
+    await held();
+    await expectLimit(admission, 750);
+  });
+
   it('holds between half the target and the target', async () => {
     await lowerLimitTo30(admission);
     for (let i = 0; i < 5; i++) interval(admission, 15);
