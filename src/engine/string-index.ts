@@ -1,61 +1,125 @@
-/** Most keys one shard holds before the index splits: under the ~4,000 at which a V8 Map leaves new space. */
-const MAX_KEYS_PER_SHARD = 2_048;
+/** Most keys held in one V8 Map before the index moves to its own hash table. */
+const MAX_MAP_KEYS = 2_048;
 
 /**
- * A string → number map for one request's symbols or labels, split into small Maps.
+ * A string → int32 map for one request's symbols or labels.
  *
- * A single V8 Map of more than ~4,000 entries is a large object: it lives in the old generation,
- * and every insert of a freshly parsed string into it pays the generational write barrier. Measured
- * here, inserting parsed symbols cost 20 ns each into a Map of 1,000 and ~300 ns each into one of
- * 10,000 or 100,000; into sixteen Maps of ~600 it cost ~40 ns at 10,000. A small index stays one
- * Map and hashes nothing itself; it splits (FNV-1a on the key) once it outgrows a shard.
+ * Small indexes are one V8 Map: it reuses the hash V8 caches in each string, and costs the least
+ * to make (a request builds several, one per grouped attribute). A big Map is slow here: past ~4,000
+ * entries it is a large old-space object and each insert of a freshly parsed string pays the
+ * generational write barrier (~300 ns at 10,000); split into Maps of 2,048 the inserts were cheap,
+ * but at 100,000 keys their ~3 MB of tables were young objects, live through the whole
+ * evaluation, and every scavenge copied them. So past MAX_MAP_KEYS the index is an open-addressing
+ * table (linear probing, FNV-1a) in typed arrays, off the JS heap, with the keys in one array.
  */
 export class StringIndex {
-  private shards: Array<Map<string, number>> = [new Map()];
+  private map: Map<string, number> | undefined;
+  /** Per bucket, 1 + the entry stored there; 0 = empty. */
+  private table = new Int32Array(0);
   private mask = 0;
-  private keys = 0;
+  /** Per entry, in insertion order: its hash at 2·entry, its value at 2·entry + 1. */
+  private entries = new Int32Array(0);
+  private keys: string[] = [];
+  private count = 0;
 
-  /** `expectedKeys` splits the index up front when a size is known (no re-sharding on the way). */
+  /** `expectedKeys` sizes the index up front when a size is known (no growing on the way). */
   constructor(expectedKeys = 0) {
-    if (expectedKeys > MAX_KEYS_PER_SHARD) this.split(expectedKeys);
+    if (expectedKeys > MAX_MAP_KEYS) this.allocate(expectedKeys);
+    else this.map = new Map();
   }
 
   get size(): number {
-    return this.keys;
+    return this.map ? this.map.size : this.count;
   }
 
   get(key: string): number | undefined {
-    return this.shardOf(key).get(key);
+    if (this.map) return this.map.get(key);
+    const entry = this.find(key, hashOf(key));
+    return entry < 0 ? undefined : this.entries[2 * entry + 1];
   }
 
   has(key: string): boolean {
-    return this.shardOf(key).has(key);
+    return this.map ? this.map.has(key) : this.find(key, hashOf(key)) >= 0;
   }
 
-  /** The key's value; a new key gets `value` (as the TC39 Map.prototype.getOrInsert). */
+  /** The key's value; a new key gets `value` (an int32), as the TC39 Map.prototype.getOrInsert. */
   getOrInsert(key: string, value: number): number {
-    const shard = this.shardOf(key);
-    const existing = shard.get(key);
-    if (existing !== undefined) return existing;
-    shard.set(key, value);
-    if (++this.keys > this.shards.length * MAX_KEYS_PER_SHARD) this.split(this.keys * 2);
+    const map = this.map;
+    if (map) {
+      const existing = map.get(key);
+      if (existing !== undefined) return existing;
+      map.set(key, value);
+      if (map.size > MAX_MAP_KEYS) this.leaveMap(map);
+      return value;
+    }
+    const hash = hashOf(key);
+    let bucket = hash & this.mask;
+    for (let slot = this.table[bucket]; slot !== 0; slot = this.table[bucket]) {
+      if (this.entries[2 * slot - 2] === hash && this.keys[slot - 1] === key) return this.entries[2 * slot - 1];
+      bucket = (bucket + 1) & this.mask;
+    }
+    if (2 * this.count === this.entries.length) {
+      this.grow();
+      return this.getOrInsert(key, value);
+    }
+    this.append(key, hash, value, bucket);
     return value;
   }
 
-  private shardOf(key: string): Map<string, number> {
-    if (this.mask === 0) return this.shards[0];
-    let hash = 0x811c9dc5;
-    for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
-    return this.shards[(hash ^ (hash >>> 15)) & this.mask];
+  /** The key's entry, or -1. */
+  private find(key: string, hash: number): number {
+    let bucket = hash & this.mask;
+    for (let slot = this.table[bucket]; slot !== 0; slot = this.table[bucket]) {
+      if (this.entries[2 * slot - 2] === hash && this.keys[slot - 1] === key) return slot - 1;
+      bucket = (bucket + 1) & this.mask;
+    }
+    return -1;
   }
 
-  /** Enough shards for `expectedKeys` at half a shard's capacity each, keys moved over. */
-  private split(expectedKeys: number): void {
-    let count = this.shards.length;
-    while (count * (MAX_KEYS_PER_SHARD / 2) < expectedKeys) count *= 2;
-    const old = this.shards;
-    this.shards = Array.from({ length: count }, () => new Map<string, number>());
-    this.mask = count - 1;
-    for (const shard of old) for (const [key, value] of shard) this.shardOf(key).set(key, value);
+  private append(key: string, hash: number, value: number, bucket: number): void {
+    const entry = this.count++;
+    this.entries[2 * entry] = hash;
+    this.entries[2 * entry + 1] = value;
+    this.keys[entry] = key;
+    this.table[bucket] = entry + 1;
   }
+
+  /** Room for `capacity` entries, with at most half the buckets full (short probes). */
+  private allocate(capacity: number): void {
+    this.entries = new Int32Array(2 * capacity);
+    this.keys = new Array(capacity);
+    let buckets = 64;
+    while (buckets < capacity * 2) buckets *= 2;
+    this.table = new Int32Array(buckets);
+    this.mask = buckets - 1;
+  }
+
+  /** The Map outgrew MAX_MAP_KEYS: its keys move to the table, in their order. */
+  private leaveMap(map: Map<string, number>): void {
+    this.map = undefined;
+    this.allocate(4 * MAX_MAP_KEYS);
+    for (const [key, value] of map) this.getOrInsert(key, value);
+  }
+
+  /** Twice the entries and buckets; entries keep their order, buckets are refilled from the hashes. */
+  private grow(): void {
+    const entries = new Int32Array(this.entries.length * 2);
+    entries.set(this.entries);
+    this.entries = entries;
+    this.keys.length = entries.length / 2;
+    this.table = new Int32Array(this.table.length * 2);
+    this.mask = this.table.length - 1;
+    for (let entry = 0; entry < this.count; entry++) {
+      let bucket = this.entries[2 * entry] & this.mask;
+      while (this.table[bucket] !== 0) bucket = (bucket + 1) & this.mask;
+      this.table[bucket] = entry + 1;
+    }
+  }
+}
+
+/** FNV-1a over the UTF-16 code units, its high bits folded into the low ones that pick a bucket. */
+function hashOf(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return hash ^ (hash >>> 15);
 }

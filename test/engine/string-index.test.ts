@@ -6,8 +6,8 @@ import { ServiceError } from '../../src/errors.js';
 import type { ValidationRequest } from '../../src/schemas/validation.js';
 
 describe('StringIndex', () => {
-  it('answers as a Map would, across its splits, on random keys and operations', () => {
-    // Thousands of distinct keys, so that an index without a size hint splits on the way.
+  it('answers as a Map would, through its move from a Map to its own table and as that table grows, on random keys and operations', () => {
+    // Thousands of distinct keys, so that an index without a size hint (or too small a one) moves and grows on the way.
     const key = fc.oneof(fc.string({ maxLength: 6 }), fc.nat(20_000).map((n) => `k${n}`));
     const operation = fc.tuple(fc.constantFrom('get', 'has', 'getOrInsert'), key, fc.integer());
     fc.assert(
@@ -48,7 +48,7 @@ describe('StringIndex', () => {
   });
 });
 
-describe('buildPortfolio on a portfolio larger than one index shard', () => {
+describe('buildPortfolio on a portfolio too big for one Map', () => {
   const request = (symbols: string[], traded: string): ValidationRequest => ({
     decision: { decision_id: 'big', trades: [{ symbol: traded, side: 'BUY', quantity: 1, price: 10 }] },
     portfolio_state: { cash: 1_000, positions: symbols.map((symbol) => ({ symbol, quantity: 1, price: 10 })) },
