@@ -31,6 +31,17 @@ describe('POST /api/v1/validate', () => {
     expect(worker).toBeGreaterThan(0);
   });
 
+  it('says where the time went in Server-Timing: reading the body, the pool (the work in the worker within it), the audit commit', async () => {
+    const res = await validate(example);
+    const header = String(res.headers['server-timing']);
+    expect(header).toMatch(/^read;dur=\d+\.\d\d, pool;dur=\d+\.\d\d, worker;dur=\d+\.\d\d, commit;dur=\d+\.\d\d$/);
+    const ms = Object.fromEntries(header.split(', ').map((part) => [part.split(';')[0], Number(part.split('=')[1])]));
+    expect(ms.worker).toBeGreaterThan(0);
+    // The worker's own time is part of the pool's (its queue and the hops besides); a commit takes time.
+    expect(ms.worker).toBeLessThanOrEqual(ms.pool);
+    expect(ms.commit).toBeGreaterThan(0);
+  });
+
   it('approves a compliant decision and scores it by its closest check', async () => {
     const request = clone();
     request.decision.trades[0].quantity = 100; // AAPL 180,000 / 2,000,000 = 9 % → u = 0.9 of 10 %

@@ -26,6 +26,11 @@ export interface ValidateRouteOptions {
  * worker parses it and checks it against the same TypeBox schema this route documents, and
  * returns the response and its audit record as JSON text. The response is sent only after the
  * validation, its violations and its event are committed.
+ *
+ * Each answer says where its time went (Server-Timing, ms): `read` until the body was read, `pool`
+ * from there until the worker's answer arrived (its queue, the hops and `worker`, its own work),
+ * and `commit`, the wait for the audit record's commit. A caller can tell a slow service from a
+ * slow network, and an operator a queue from the store.
  */
 export async function validateRoutes(app: FastifyInstance, options: ValidateRouteOptions): Promise<void> {
   const { pool, policies, validations, metrics } = options;
@@ -62,7 +67,9 @@ export async function validateRoutes(app: FastifyInstance, options: ValidateRout
     },
     async (request, reply) =>
       admission.admitted(async () => {
+        const bodyReadMs = reply.elapsedTime;
         const outcome = await pool.validate(request.body as Buffer, policies.current);
+        const poolMs = reply.elapsedTime - bodyReadMs;
         if (!outcome.ok) throw new ServiceError(outcome.code, outcome.message, outcome.details);
         const { summary } = outcome;
         // From here on every log line of this request names the decision as well as the request.
@@ -73,6 +80,8 @@ export async function validateRoutes(app: FastifyInstance, options: ValidateRout
           // Fail closed: an approval that is not recorded is not given.
           throw new ServiceError('PES_STORE_UNAVAILABLE', undefined, undefined, { cause: error });
         }
+        const commitMs = reply.elapsedTime - bodyReadMs - poolMs;
+        reply.header('server-timing', serverTiming({ read: bodyReadMs, pool: poolMs, worker: outcome.elapsedMs, commit: commitMs }));
         admission.observeWait(reply.elapsedTime - outcome.elapsedMs);
         metrics.observeValidation(summary);
         request.log.debug(
@@ -84,4 +93,8 @@ export async function validateRoutes(app: FastifyInstance, options: ValidateRout
         return outcome.responseJson;
       }),
   );
+}
+
+function serverTiming(phases: Record<string, number>): string {
+  return Object.entries(phases).map(([name, ms]) => `${name};dur=${ms.toFixed(2)}`).join(', ');
 }
