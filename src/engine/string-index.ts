@@ -34,12 +34,12 @@ export class StringIndex {
 
   get(key: string): number | undefined {
     if (this.map) return this.map.get(key);
-    const entry = this.find(key, hashOf(key));
+    const entry = this.probe(key, hashOf(key));
     return entry < 0 ? undefined : this.entries[2 * entry + 1];
   }
 
   has(key: string): boolean {
-    return this.map ? this.map.has(key) : this.find(key, hashOf(key)) >= 0;
+    return this.map ? this.map.has(key) : this.probe(key, hashOf(key)) >= 0;
   }
 
   /** The key's value; a new key gets `value` (an int32), as the TC39 Map.prototype.getOrInsert. */
@@ -53,35 +53,28 @@ export class StringIndex {
       return value;
     }
     const hash = hashOf(key);
-    let bucket = hash & this.mask;
-    for (let slot = this.table[bucket]; slot !== 0; slot = this.table[bucket]) {
-      if (this.entries[2 * slot - 2] === hash && this.keys[slot - 1] === key) return this.entries[2 * slot - 1];
-      bucket = (bucket + 1) & this.mask;
-    }
+    let found = this.probe(key, hash);
+    if (found >= 0) return this.entries[2 * found + 1];
     if (2 * this.count === this.entries.length) {
       this.grow();
-      return this.getOrInsert(key, value);
+      found = this.probe(key, hash);
     }
-    this.append(key, hash, value, bucket);
+    const entry = this.count++;
+    this.entries[2 * entry] = hash;
+    this.entries[2 * entry + 1] = value;
+    this.keys[entry] = key;
+    this.table[-1 - found] = entry + 1;
     return value;
   }
 
-  /** The key's entry, or -1. */
-  private find(key: string, hash: number): number {
+  /** The key's entry (≥ 0) or, when it is absent, −1 − the empty bucket it would go in. */
+  private probe(key: string, hash: number): number {
     let bucket = hash & this.mask;
     for (let slot = this.table[bucket]; slot !== 0; slot = this.table[bucket]) {
       if (this.entries[2 * slot - 2] === hash && this.keys[slot - 1] === key) return slot - 1;
       bucket = (bucket + 1) & this.mask;
     }
-    return -1;
-  }
-
-  private append(key: string, hash: number, value: number, bucket: number): void {
-    const entry = this.count++;
-    this.entries[2 * entry] = hash;
-    this.entries[2 * entry + 1] = value;
-    this.keys[entry] = key;
-    this.table[bucket] = entry + 1;
+    return -1 - bucket;
   }
 
   /** Room for `capacity` entries, with at most half the buckets full (short probes). */
