@@ -1,5 +1,8 @@
 /** Most keys held in one V8 Map before the index moves to its own hash table. */
 const MAX_MAP_KEYS = 2_048;
+/** The table's arrays while the index is still a Map (never written: allocate() replaces them). */
+const NO_INTS = new Int32Array(0);
+const NO_KEYS: readonly string[] = [];
 
 /**
  * A string → int32 map for one request's symbols or labels.
@@ -15,11 +18,11 @@ const MAX_MAP_KEYS = 2_048;
 export class StringIndex {
   private map: Map<string, number> | undefined;
   /** Per bucket, 1 + the entry stored there; 0 = empty. */
-  private table = new Int32Array(0);
+  private table = NO_INTS;
   private mask = 0;
   /** Per entry, in insertion order: its hash at 2·entry, its value at 2·entry + 1. */
-  private entries = new Int32Array(0);
-  private keys: string[] = [];
+  private entries = NO_INTS;
+  private keys = NO_KEYS as string[];
   private count = 0;
 
   /** `expectedKeys` sizes the index up front when a size is known (no growing on the way). */
