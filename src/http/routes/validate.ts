@@ -67,9 +67,9 @@ export async function validateRoutes(app: FastifyInstance, options: ValidateRout
     },
     async (request, reply) =>
       admission.admitted(async () => {
-        const bodyReadMs = reply.elapsedTime;
+        const readMs = reply.elapsedTime;
         const outcome = await pool.validate(request.body as Buffer, policies.current);
-        const poolMs = reply.elapsedTime - bodyReadMs;
+        const pooledMs = reply.elapsedTime;
         if (!outcome.ok) throw new ServiceError(outcome.code, outcome.message, outcome.details);
         const { summary } = outcome;
         // From here on every log line of this request names the decision as well as the request.
@@ -80,9 +80,9 @@ export async function validateRoutes(app: FastifyInstance, options: ValidateRout
           // Fail closed: an approval that is not recorded is not given.
           throw new ServiceError('PES_STORE_UNAVAILABLE', undefined, undefined, { cause: error });
         }
-        const commitMs = reply.elapsedTime - bodyReadMs - poolMs;
-        reply.header('server-timing', serverTiming({ read: bodyReadMs, pool: poolMs, worker: outcome.elapsedMs, commit: commitMs }));
-        admission.observeWait(reply.elapsedTime - outcome.elapsedMs);
+        const committedMs = reply.elapsedTime;
+        reply.header('server-timing', serverTiming({ read: readMs, pool: pooledMs - readMs, worker: outcome.elapsedMs, commit: committedMs - pooledMs }));
+        admission.observeWait(committedMs - outcome.elapsedMs);
         metrics.observeValidation(summary);
         request.log.debug(
           { is_compliant: summary.is_compliant, violations: summary.violations.length, worker_ms: outcome.elapsedMs },
