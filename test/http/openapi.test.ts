@@ -24,6 +24,15 @@ describe('the OpenAPI document at /docs/json', () => {
     expect(doc.paths['/api/v1/policies'].post.requestBody.content['application/json'].example).toEqual(EXAMPLE_POLICY);
   });
 
+  it('declares the headers POST /api/v1/validate answers with', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    const { responses } = doc.paths['/api/v1/validate'].post;
+    expect(Object.keys(responses['200'].headers)).toEqual(['Server-Timing', 'X-PES-Worker']);
+    expect(responses['200'].headers['Server-Timing'].schema).toMatchObject({ type: 'string' });
+    expect(responses['5XX'].headers['Retry-After'].schema).toEqual({ type: 'integer' });
+    expect(responses['4XX'].headers['Retry-After'].description).toMatch(/429/);
+  });
+
   it('has examples that satisfy their own schemas', () => {
     expect(EXAMPLE_REQUEST).toEqual(contractExample);
     expect(EXAMPLE_RESPONSE).toEqual(contractResponse);

@@ -21,6 +21,16 @@ export interface ValidateRouteOptions {
   readonly metrics: ServiceMetrics;
 }
 
+/** Response headers of a checked decision, as the OpenAPI document declares them. */
+const CHECKED_HEADERS = {
+  'Server-Timing': {
+    type: 'string',
+    description: 'Where the time went, in ms: read (the body), pool (queue, hops and worker), worker (its own work), commit (the audit record)',
+    example: 'read;dur=0.05, pool;dur=0.61, worker;dur=0.31, commit;dur=0.78',
+  },
+  'X-PES-Worker': { type: 'string', description: 'The worker thread that checked the decision' },
+};
+
 /**
  * POST /api/v1/validate. The body reaches a worker as raw bytes (transferred, not cloned); the
  * worker parses it and checks it against the same TypeBox schema this route documents, and
@@ -60,7 +70,11 @@ export async function validateRoutes(app: FastifyInstance, options: ValidateRout
       schema: {
         summary: 'Check a trading decision against the portfolio policies',
         body: ValidationRequest,
-        response: { 200: ValidationResponse, '4xx': ErrorBody, '5xx': ErrorBody },
+        response: {
+          200: { ...ValidationResponse, headers: CHECKED_HEADERS },
+          '4xx': { ...ErrorBody, headers: { 'Retry-After': { type: 'integer', description: 'On 429: seconds until the key may send again' } } },
+          '5xx': { ...ErrorBody, headers: { 'Retry-After': { type: 'integer', description: 'On 503: seconds to wait before retrying' } } },
+        },
       },
       // The worker validates against the same schema; validating here too would parse twice.
       validatorCompiler: () => () => true,
