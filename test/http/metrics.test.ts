@@ -51,6 +51,14 @@ describe('GET /metrics', () => {
     expect(sample(text, 'pes_http_request_duration_seconds_count', { ...validate, outcome: '4xx' })).toBe(1);
     expect(sample(text, 'pes_http_request_duration_seconds_bucket', { ...validate, outcome: '2xx', le: '+Inf' })).toBe(3);
     expect(sample(text, 'pes_http_request_duration_seconds_sum', { ...validate, outcome: '2xx' })).toBeGreaterThan(0);
+    // Where the recorded validations' time went: every phase once per recorded validation, none for the rejected one.
+    for (const phase of ['read', 'queue', 'worker', 'commit']) {
+      expect(sample(text, 'pes_validation_phase_seconds_count', { phase })).toBe(3);
+    }
+    expect(sample(text, 'pes_validation_phase_seconds_sum', { phase: 'worker' })).toBeGreaterThan(0);
+    expect(sample(text, 'pes_validation_phase_seconds_sum', { phase: 'commit' })).toBeGreaterThan(0);
+    const phases = ['read', 'queue', 'worker', 'commit'].reduce((sum, phase) => sum + sample(text, 'pes_validation_phase_seconds_sum', { phase })!, 0);
+    expect(phases).toBeLessThanOrEqual(sample(text, 'pes_http_request_duration_seconds_sum', { ...validate, outcome: '2xx' })!);
     // Unknown URLs share one label value, so scanners cannot blow up the series count.
     expect(sample(text, 'pes_http_request_duration_seconds_count', { method: 'GET', route: 'unmatched', outcome: '4xx' })).toBe(1);
   });

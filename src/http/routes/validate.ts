@@ -95,9 +95,12 @@ export async function validateRoutes(app: FastifyInstance, options: ValidateRout
           throw new ServiceError('PES_STORE_UNAVAILABLE', undefined, undefined, { cause: error });
         }
         const committedMs = reply.elapsedTime;
-        reply.header('server-timing', serverTiming({ read: readMs, pool: pooledMs - readMs, worker: outcome.elapsedMs, commit: committedMs - pooledMs }));
+        const commitMs = committedMs - pooledMs;
+        reply.header('server-timing', serverTiming({ read: readMs, pool: pooledMs - readMs, worker: outcome.elapsedMs, commit: commitMs }));
         admission.observeWait(committedMs - outcome.elapsedMs);
         metrics.observeValidation(summary);
+        // The worker's clock and this thread's may disagree by a hair: a queue is never negative.
+        metrics.observeValidationPhases({ read: readMs, queue: Math.max(0, pooledMs - readMs - outcome.elapsedMs), worker: outcome.elapsedMs, commit: commitMs });
         request.log.debug(
           { is_compliant: summary.is_compliant, violations: summary.violations.length, worker_ms: outcome.elapsedMs },
           'validation recorded',
