@@ -25,6 +25,8 @@ export interface Config {
   readonly bodyLimit: number;
   readonly kafkaBrokers: string[];
   readonly kafkaTopic: string;
+  /** Published events are deleted from the outbox this long after publishing (hours); 0 = at the next prune. */
+  readonly outboxRetentionHours: number;
   /** The safety net behind LISTEN/NOTIFY: how often a replica checks the stored policy-set version. */
   readonly policyPollMs: number;
   readonly policiesFile?: string;
@@ -126,6 +128,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: integer(env, 'PES_BODY_LIMIT', 64 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     kafkaBrokers: (env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean),
     kafkaTopic: env.KAFKA_TOPIC || 'policy.validation.completed',
+    // A day to look a published event up again (the validation record itself is kept for good).
+    outboxRetentionHours: integer(env, 'PES_OUTBOX_RETENTION_HOURS', 24, 0, 24 * 3_650),
     policyPollMs: integer(env, 'PES_POLICY_POLL_MS', 500, 10, 3_600_000),
     policiesFile: readableFile(env, 'PES_POLICIES_FILE'),
     logLevel,

@@ -22,6 +22,11 @@ describe('configuration', () => {
     expect(config.bodyLimit).toBeGreaterThanOrEqual(100_000 * 200);
   });
 
+  it('keeps published events in the outbox for 24 hours by default, for none with PES_OUTBOX_RETENTION_HOURS=0', () => {
+    expect(loadConfig({}).outboxRetentionHours).toBe(24);
+    expect(loadConfig({ PES_OUTBOX_RETENTION_HOURS: '0' }).outboxRetentionHours).toBe(0);
+  });
+
   it('scavenges the HTTP thread every 2 MB of body Buffers by default, never with PES_BUFFER_SCAVENGE_MB=0', () => {
     expect(loadConfig({}).bufferScavengeBytes).toBe(2 * 1024 * 1024);
     expect(loadConfig({ PES_BUFFER_SCAVENGE_MB: '0' }).bufferScavengeBytes).toBe(0);
@@ -56,6 +61,7 @@ describe('configuration', () => {
     [{ PES_BUFFER_SCAVENGE_MB: '-1' }, 'Invalid configuration: PES_BUFFER_SCAVENGE_MB must be a whole number from 0 to 1024, got "-1"'],
     [{ PES_WORKERS: '0' }, 'Invalid configuration: PES_WORKERS must be a whole number from 1 to 256, got "0"'],
     [{ PES_SHUTDOWN_GRACE_MS: '-1' }, 'Invalid configuration: PES_SHUTDOWN_GRACE_MS must be a whole number from 0 to 600000, got "-1"'],
+    [{ PES_OUTBOX_RETENTION_HOURS: '1.5' }, 'Invalid configuration: PES_OUTBOX_RETENTION_HOURS must be a whole number from 0 to 87600, got "1.5"'],
     [{ PES_LOG_LEVEL: 'verbose' }, 'Invalid configuration: PES_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"'],
     [{ DATABASE_URL: 'mysql://u:secret@h/db' }, 'Invalid configuration: DATABASE_URL must start with postgres:// or postgresql://'],
     [{ PES_POLICIES_FILE: '/no/such/policies.yaml' }, 'Invalid configuration: PES_POLICIES_FILE names "/no/such/policies.yaml", which is not a readable file'],

@@ -10,6 +10,8 @@ import { encodeEvent } from './validation-completed-event.js';
 const RELAY_LOCK = 7_301_995;
 /** How soon to try again when another replica's relay holds the lock. */
 const BUSY_RETRY_MS = 100;
+/** Published rows deleted per statement: short enough not to hold PGlite's one connection long. */
+const PRUNE_BATCH = 5_000;
 
 export interface OutboxRelayOptions {
   readonly db: Database;
@@ -21,6 +23,10 @@ export interface OutboxRelayOptions {
   /** Retry delay after the n-th failure in a row: min(max, min · 2^(n−1)), jittered to 50–100 %. */
   readonly backoffMinMs?: number;
   readonly backoffMaxMs?: number;
+  /** Published rows older than this are deleted (ms); absent = kept. */
+  readonly retentionMs?: number;
+  /** How often an idle relay looks for rows past retention (ms). */
+  readonly pruneEveryMs?: number;
   readonly log?: Pick<FastifyBaseLogger, 'info' | 'warn'>;
 }
 
@@ -49,15 +55,17 @@ export class OutboxRelay {
   private failuresInARow = 0;
   private publishedCount = 0;
   private failureCount = 0;
+  private prunedCount = 0;
+  private nextPruneAt = 0;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 500;
     this.pollMs = options.pollMs ?? 1_000;
   }
 
-  /** Events published and failed rounds since start. */
-  get stats(): { published: number; failures: number } {
-    return { published: this.publishedCount, failures: this.failureCount };
+  /** Events published, failed rounds, and published rows deleted past retention, since start. */
+  get stats(): { published: number; failures: number; pruned: number } {
+    return { published: this.publishedCount, failures: this.failureCount, pruned: this.prunedCount };
   }
 
   start(): void {
@@ -100,7 +108,10 @@ export class OutboxRelay {
       if (outcome === 'busy') await this.sleep(BUSY_RETRY_MS, false);
       else {
         this.publishedCount += outcome;
-        if (outcome < this.batchSize) await this.sleep(this.pollMs, true);
+        if (outcome < this.batchSize) {
+          await this.pruneIfDue();
+          await this.sleep(this.pollMs, true);
+        }
       }
     }
   }
@@ -125,6 +136,34 @@ export class OutboxRelay {
     await this.options.publisher.publish(rows.map((row) => ({ topic: row.topic, key: row.event_key, value: encodeEvent(row.payload) })));
     await db.query('UPDATE event_outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
     return rows.length;
+  }
+
+  /**
+   * Deletes one batch of rows published longer ago than the retention, when due: every
+   * pruneEveryMs, or at once after a full batch (a backlog shrinks by 5,000 rows per idle round).
+   * Only an idle relay prunes, so publishing never waits behind it; a failure is logged and retried
+   * at the next due time, never counted against the broker.
+   */
+  private async pruneIfDue(): Promise<void> {
+    const { retentionMs } = this.options;
+    if (retentionMs === undefined || Date.now() < this.nextPruneAt) return;
+    this.nextPruneAt = Date.now() + (this.options.pruneEveryMs ?? 60_000);
+    try {
+      const [{ n }] = await this.options.db.query<{ n: string | number }>(
+        `WITH gone AS (
+           DELETE FROM event_outbox WHERE id IN (
+             SELECT id FROM event_outbox WHERE published_at < now() - make_interval(secs => $1::double precision)
+             ORDER BY published_at LIMIT $2)
+           RETURNING 1)
+         SELECT count(*) AS n FROM gone`,
+        [retentionMs / 1000, PRUNE_BATCH],
+      );
+      const deleted = Number(n);
+      this.prunedCount += deleted;
+      if (deleted === PRUNE_BATCH) this.nextPruneAt = 0;
+    } catch (error) {
+      this.options.log?.warn({ err: error }, 'outbox relay: deleting published events past retention failed; retrying later');
+    }
   }
 
   private backoffMs(): number {
@@ -153,7 +192,7 @@ export class OutboxRelay {
 
 /** The service's relay when KAFKA_BROKERS is set, woken by every commit; without brokers, none. */
 export function startOutboxRelay(
-  config: Pick<Config, 'kafkaBrokers'>,
+  config: Pick<Config, 'kafkaBrokers' | 'outboxRetentionHours'>,
   db: Database,
   validations: ValidationRepository,
   log: Pick<FastifyBaseLogger, 'info' | 'warn'>,
@@ -162,7 +201,7 @@ export function startOutboxRelay(
     log.info('no KAFKA_BROKERS: validation events wait in the outbox');
     return undefined;
   }
-  const relay = new OutboxRelay({ db, publisher: new KafkaPublisher(config.kafkaBrokers), log });
+  const relay = new OutboxRelay({ db, publisher: new KafkaPublisher(config.kafkaBrokers), retentionMs: config.outboxRetentionHours * 3_600_000, log });
   validations.onCommitted(() => relay.wake());
   relay.start();
   return relay;

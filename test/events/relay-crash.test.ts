@@ -121,7 +121,7 @@ describe.skipIf(!kcatAvailable).each(DATABASE_KINDS)('a producer that fails mid-
     } finally {
       await relay.stop();
     }
-    expect(relay.stats).toEqual({ published: EVENTS, failures: 1 });
+    expect(relay.stats).toEqual({ published: EVENTS, failures: 1, pruned: 0 });
     const messages = await reader.waitFor(EVENTS + sentBeforeFailure);
     expectAtLeastOnce(messages.map((m) => m.value), sentBeforeFailure);
   });
