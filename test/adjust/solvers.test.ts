@@ -111,8 +111,10 @@ describe('HiGHS and GLPK on the same programmes', () => {
         const mixedInteger = lp.integer.some((f) => f);
         const tolerance = 1e-6 * (1 + Math.abs(a.objective!));
         expect(rowExcess(lp, a.x!)).toBeLessThanOrEqual(1e-9);
-        // GLPK, the second solver, is never worse than HiGHS.
-        expect(b.objective!).toBeLessThanOrEqual(a.objective! + tolerance);
+        // GLPK, the second solver, is never worse than HiGHS beyond its tolerances. On a MIP its
+        // presolve (glpk.js always runs it there) may settle up to 1e-5 short: 2.4e-6 of 1, a column
+        // costing 1.2e-5 left at 0 that GLPK sets right when the same programme is an LP (seed -545793348).
+        expect(b.objective!).toBeLessThanOrEqual(a.objective! + (mixedInteger ? 10 : 1) * tolerance);
         if (a.objective! > b.objective! + tolerance) {
           explained++;
           // GLPK keeps rows to 1e-7 of 1 + |bound| (glpk.js cannot tighten it): a point that far
