@@ -96,7 +96,8 @@ export class AdmissionControl {
     this.timer = setInterval(() => {
       const now = performance.now();
       this.lag = Math.max(0, now - due);
-      if (this.maxLagMs > 0 && this.lag > this.maxLagMs) {
+      // A shorter lag found meanwhile (a busy loop catching up) does not cut a longer one's refusal short.
+      if (this.maxLagMs > 0 && this.lag > this.maxLagMs && now + this.lag > this.behindUntil) {
         this.behindUntil = now + this.lag;
         this.behindBy = this.lag;
       }

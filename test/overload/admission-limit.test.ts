@@ -152,3 +152,32 @@ describe('the limit on validations in flight', () => {
     }
   });
 });
+
+describe('the event-loop lag signal', () => {
+  /** Keeps the event loop busy, as a backlog of requests does. */
+  const block = (ms: number) => {
+    const until = performance.now() + ms;
+    while (performance.now() < until);
+  };
+  /** Lets the 10 ms probe, overdue after a block, run. */
+  const probe = () => new Promise((resolve) => setTimeout(resolve, 1));
+
+  it('keeps refusing for the longest lag found: a shorter one meanwhile does not cut it short', async () => {
+    const admission = new AdmissionControl(50, 0, 1);
+    admission.start();
+    const release = holdInFlight(admission, 1);
+    try {
+      await probe();
+      block(600);
+      await probe();
+      expect(admission.behind()).toMatch(/^its event loop ran \d+ ms late$/);
+      block(80); // late again, by less: the refusal the 600 ms lag started still has ~500 ms to run
+      await probe();
+      const [, lateMs] = /ran (\d+) ms late/.exec(admission.behind() ?? '') ?? [];
+      expect(Number(lateMs)).toBeGreaterThanOrEqual(550);
+    } finally {
+      await release();
+      admission.close();
+    }
+  });
+});
