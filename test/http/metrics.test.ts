@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { unpublishedCount } from '../support/outbox.js';
 
 const example = JSON.parse(readFileSync(new URL('../fixtures/contract-example.json', import.meta.url), 'utf8'));
 
@@ -29,7 +30,7 @@ const scrape = async () => {
   expect(res.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
   return res.body;
 };
-const unpublished = async () => Number((await t.services.db.query<{ n: string }>('SELECT count(*) AS n FROM event_outbox WHERE published_at IS NULL'))[0].n);
+const unpublished = () => unpublishedCount(t.services.db);
 
 describe('GET /metrics', () => {
   it('counts validations by outcome, violations by policy, and times requests by route and outcome', async () => {

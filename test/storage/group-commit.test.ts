@@ -4,7 +4,7 @@ import type { ValidationResponse } from '../../src/schemas/validation.js';
 import type { Database, Queryable } from '../../src/storage/database.js';
 import { GroupCommitter } from '../../src/storage/group-commit.js';
 import { ValidationRepository } from '../../src/storage/validation-repository.js';
-import { DATABASE_KINDS, openTestDatabase } from '../support/databases.js';
+import { countOf, DATABASE_KINDS, openTestDatabase } from '../support/databases.js';
 
 function response(decisionId: string, violations: number): ValidationResponse {
   return {
@@ -26,8 +26,6 @@ const input = (decisionId: string, violations = 0) => ({
   decisionJson: JSON.stringify({ decision_id: decisionId, trades: [{ symbol: 'AAPL', side: 'BUY', quantity: 1, note: 'quote " and \\ backslash' }] }),
   policySetVersion: 1,
 });
-
-const count = async (db: Queryable, sql: string, params: unknown[] = []) => Number((await db.query<{ n: string }>(sql, params))[0].n);
 
 describe('GroupCommitter', () => {
   /** A write the test completes by hand, so it can see which items travel together. */
@@ -121,7 +119,7 @@ describe.each(DATABASE_KINDS)('group commit of validation records on %s', (kind)
       const visibleOnResolve = await Promise.all(
         Array.from({ length: 120 }, async (_, i) => {
           const id = await repository.record(input(`gc-${i}`, i % 3));
-          return count(look, 'SELECT count(*) AS n FROM validations WHERE id = $1', [id]);
+          return countOf(look, 'SELECT count(*) AS n FROM validations WHERE id = $1', [id]);
         }),
       );
       expect(visibleOnResolve).toEqual(new Array(120).fill(1));
@@ -131,10 +129,10 @@ describe.each(DATABASE_KINDS)('group commit of validation records on %s', (kind)
     const { commits, items } = repository.commitStats;
     expect(items).toBe(120);
     expect(commits).toBeLessThan(20);
-    expect(await count(db, "SELECT count(*) AS n FROM validations WHERE decision_id LIKE 'gc-%'")).toBe(120);
-    expect(await count(db, "SELECT count(*) AS n FROM event_outbox WHERE event_key LIKE 'gc-%'")).toBe(120);
+    expect(await countOf(db, "SELECT count(*) AS n FROM validations WHERE decision_id LIKE 'gc-%'")).toBe(120);
+    expect(await countOf(db, "SELECT count(*) AS n FROM event_outbox WHERE event_key LIKE 'gc-%'")).toBe(120);
     // 40 records each with 0, 1 and 2 violations.
-    expect(await count(db, "SELECT count(*) AS n FROM policy_violations WHERE decision_id LIKE 'gc-%'")).toBe(120);
+    expect(await countOf(db, "SELECT count(*) AS n FROM policy_violations WHERE decision_id LIKE 'gc-%'")).toBe(120);
     const [stored] = await db.query<{ decision: { trades: Array<{ note: string }> } }>("SELECT decision FROM validations WHERE decision_id = 'gc-7'");
     expect(stored.decision.trades[0].note).toBe('quote " and \\ backslash');
   });
@@ -150,8 +148,8 @@ describe.each(DATABASE_KINDS)('group commit of validation records on %s', (kind)
     const ids = Array.from({ length: 30 }, (_, i) => (i === 13 ? 'poison-\u0000-13' : `poison-${i}`));
     const outcomes = await Promise.allSettled(ids.map((id) => repository.record(input(id, 1))));
     expect(outcomes.map((o) => o.status)).toEqual(ids.map((_, i) => (i === 13 ? 'rejected' : 'fulfilled')));
-    expect(await count(db, "SELECT count(*) AS n FROM validations WHERE decision_id LIKE 'poison-%'")).toBe(29);
-    expect(await count(db, "SELECT count(*) AS n FROM event_outbox WHERE event_key LIKE 'poison-%'")).toBe(29);
+    expect(await countOf(db, "SELECT count(*) AS n FROM validations WHERE decision_id LIKE 'poison-%'")).toBe(29);
+    expect(await countOf(db, "SELECT count(*) AS n FROM event_outbox WHERE event_key LIKE 'poison-%'")).toBe(29);
   });
 
   it('fails every caller of a batch that cannot commit, and keeps no part of it', async () => {
@@ -163,8 +161,8 @@ describe.each(DATABASE_KINDS)('group commit of validation records on %s', (kind)
     } finally {
       await db.query('ALTER TABLE event_outbox_away RENAME TO event_outbox');
     }
-    expect(await count(db, "SELECT count(*) AS n FROM validations WHERE decision_id LIKE 'lost-%'")).toBe(0);
-    expect(await count(db, "SELECT count(*) AS n FROM policy_violations WHERE decision_id LIKE 'lost-%'")).toBe(0);
+    expect(await countOf(db, "SELECT count(*) AS n FROM validations WHERE decision_id LIKE 'lost-%'")).toBe(0);
+    expect(await countOf(db, "SELECT count(*) AS n FROM policy_violations WHERE decision_id LIKE 'lost-%'")).toBe(0);
     await expect(repository.record(input('after-outage'))).resolves.toMatch(/^[0-9a-f-]{36}$/);
   });
 });

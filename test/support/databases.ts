@@ -3,7 +3,12 @@ import pg from 'pg';
 import { migrate } from '../../src/storage/migrate.js';
 import { PGliteDatabase } from '../../src/storage/pglite.js';
 import { PostgresDatabase } from '../../src/storage/postgres.js';
-import type { Database } from '../../src/storage/database.js';
+import type { Database, Queryable } from '../../src/storage/database.js';
+
+/** The `n` a `SELECT count(*) AS n …` returns (drivers give a bigint as text). */
+export async function countOf(db: Queryable, sql: string, params: unknown[] = []): Promise<number> {
+  return Number((await db.query<{ n: string | number }>(sql, params))[0].n);
+}
 
 /** The server the PostgreSQL tests use; CI points DATABASE_URL at the machine's database `test`. */
 export const ADMIN_URL = process.env.PES_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -1,6 +1,7 @@
 import type { ValidationResponse } from '../../src/schemas/validation.js';
 import type { Queryable } from '../../src/storage/database.js';
 import type { ValidationRepository } from '../../src/storage/validation-repository.js';
+import { countOf } from './databases.js';
 
 /** Records `count` validations (decision ids `<prefix>-0` …), each with its outbox event. */
 export async function recordValidations(repository: ValidationRepository, prefix: string, count: number): Promise<string[]> {
@@ -25,7 +26,7 @@ export async function recordValidations(repository: ValidationRepository, prefix
 }
 
 export async function unpublishedCount(db: Queryable): Promise<number> {
-  return Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM event_outbox WHERE published_at IS NULL'))[0].n);
+  return countOf(db, 'SELECT count(*) AS n FROM event_outbox WHERE published_at IS NULL');
 }
 
 export async function waitUntil(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
