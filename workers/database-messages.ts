@@ -7,6 +7,7 @@ export interface DatabaseThreadData {
 
 export type DatabaseRequest =
   | { readonly id: number; readonly op: 'query'; readonly sql: string; readonly params?: unknown[]; readonly tx?: number }
+  | { readonly id: number; readonly op: 'run'; readonly sql: string; readonly params: readonly string[] }
   | { readonly id: number; readonly op: 'exec'; readonly sql: string }
   | { readonly id: number; readonly op: 'begin' }
   | { readonly id: number; readonly op: 'commit' | 'rollback'; readonly tx: number }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { serialize } from 'pg-protocol';
 import { errorFields, type DatabaseReply, type DatabaseRequest, type DatabaseThreadData } from './database-messages.js';
 
 /**
@@ -71,6 +72,19 @@ async function end(id: number, commit: boolean): Promise<void> {
   }
 }
 
+/**
+ * One statement as Parse, Bind, Execute and Sync in a single protocol call. PGlite's query() makes
+ * six calls (Parse, Describe to learn the parameter types, Bind, Describe, Execute, Sync); for the
+ * audit write, whose parameters are text cast in the SQL and whose rows nobody reads, that was
+ * ~30 % of a batch's time (lone record 0.88 → 0.58 ms, four records 1.44 → 1.03 ms, medians of
+ * 21 interleaved rounds). execProtocol takes none of PGlite's locks: taking both as query() does
+ * keeps the statement out of a transaction another caller holds open.
+ */
+function run(sql: string, params: readonly string[]): Promise<unknown> {
+  const message = Buffer.concat([serialize.parse({ text: sql }), serialize.bind({ values: [...params] }), serialize.execute(), serialize.sync()]);
+  return db._runExclusiveTransaction(() => db._runExclusiveQuery(() => db.execProtocol(message)));
+}
+
 async function handle(request: DatabaseRequest): Promise<unknown> {
   switch (request.op) {
     case 'query': {
@@ -78,6 +92,9 @@ async function handle(request: DatabaseRequest): Promise<unknown> {
       if (!target) throw new Error(`no open transaction ${request.tx}`);
       return (await target.query(request.sql, request.params)).rows;
     }
+    case 'run':
+      await run(request.sql, request.params);
+      return undefined;
     case 'exec':
       await db.exec(request.sql);
       return undefined;

@@ -13,6 +13,11 @@ export interface Database extends Queryable {
    * returned function stops listening.
    */
   listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  /**
+   * Runs one statement whose rows are not wanted, its parameters as text (casts in the SQL give
+   * their types). PGlite takes it in one protocol call rather than the six of query().
+   */
+  run(sql: string, params: readonly string[]): Promise<void>;
   /** Runs a script of several statements (a migration). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;

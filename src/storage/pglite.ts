@@ -76,6 +76,10 @@ export class PGliteDatabase implements Database {
     return async () => void listeners.delete(listener);
   }
 
+  async run(sql: string, params: readonly string[]): Promise<void> {
+    await this.call({ op: 'run', sql, params });
+  }
+
   async exec(sql: string): Promise<void> {
     await this.call({ op: 'exec', sql });
   }

@@ -73,6 +73,10 @@ export class PostgresDatabase implements Database {
     return () => listener.close();
   }
 
+  async run(sql: string, params: readonly string[]): Promise<void> {
+    await this.withClient((client) => client.query(sql, params as string[]));
+  }
+
   async exec(sql: string): Promise<void> {
     await this.withClient((client) => client.query(sql));
   }

@@ -1,5 +1,5 @@
 import type { ViolationQuery, ViolationRecord } from '../schemas/violations.js';
-import type { Database, Queryable } from './database.js';
+import type { Database } from './database.js';
 import { batchDocument, prepareRecord, type PreparedRecord, type ValidationRecordInput } from './audit-record.js';
 import { GroupCommitter, type GroupCommitOptions } from './group-commit.js';
 
@@ -12,6 +12,13 @@ import { GroupCommitter, type GroupCommitOptions } from './group-commit.js';
  * one transaction per record.
  */
 export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 256, maxInFlight: 2 };
+
+/**
+ * The whole batch (validations, their violations, their outbox events) as one JSONB document in
+ * one call of pes_record_validation_batch (migrations/005): one round trip, atomic without
+ * BEGIN/COMMIT, with plans the database keeps.
+ */
+const RECORD_BATCH = 'SELECT pes_record_validation_batch($1::jsonb)';
 
 const VIOLATION_COLUMNS = `id, decision_id, policy_name, violation_type, severity, description, resolved, created_at,
   subject, observed, limit_value AS "limit", pre_trade, enforcement_level, resolved_at, resolved_by`;
@@ -59,7 +66,7 @@ export class ValidationRepository {
     const rehearsal = new Error('rehearsal: rolled back');
     try {
       await this.db.transaction(async (tx) => {
-        for (const record of records) await insertRecords(tx, [record], this.topic);
+        for (const record of records) await tx.query(RECORD_BATCH, [batchDocument([record], this.topic)]);
         throw rehearsal;
       });
     } catch (error) {
@@ -77,7 +84,7 @@ export class ValidationRepository {
   }
 
   private async writeBatch(records: readonly PreparedRecord[]): Promise<void> {
-    await insertRecords(this.db, records, this.topic);
+    await this.db.run(RECORD_BATCH, [batchDocument(records, this.topic)]);
     for (const listener of this.committedListeners) listener();
   }
 
@@ -110,13 +117,4 @@ export class ValidationRepository {
     );
     return rows[0] && toRecord(rows[0]);
   }
-}
-
-/**
- * The whole batch (validations, their violations, their outbox events) as one JSONB document in
- * one call of pes_record_validation_batch (migrations/005): one round trip, atomic without
- * BEGIN/COMMIT, with plans the database keeps.
- */
-async function insertRecords(db: Queryable, records: readonly PreparedRecord[], topic: string): Promise<void> {
-  await db.query('SELECT pes_record_validation_batch($1::jsonb)', [batchDocument(records, topic)]);
 }

@@ -152,6 +152,22 @@ describe.each(DATABASE_KINDS)('group commit of validation records on %s', (kind)
     expect(await countOf(db, "SELECT count(*) AS n FROM event_outbox WHERE event_key LIKE 'poison-%'")).toBe(29);
   });
 
+  it('keeps a record out of a transaction another caller holds open and then rolls back', async () => {
+    const repository = new ValidationRepository(db, 'policy.validation.completed');
+    let recorded: Promise<string> | undefined;
+    const rollback = new Error('roll back');
+    await expect(db.transaction(async (tx) => {
+      await tx.query("UPDATE policy_set_version SET version = version WHERE singleton");
+      recorded = repository.record(input('beside-a-transaction', 1));
+      // Long enough for the write to run, were it let into the open transaction.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      throw rollback;
+    })).rejects.toBe(rollback);
+    await recorded;
+    expect(await countOf(db, "SELECT count(*) AS n FROM validations WHERE decision_id = 'beside-a-transaction'")).toBe(1);
+    expect(await countOf(db, "SELECT count(*) AS n FROM event_outbox WHERE event_key = 'beside-a-transaction'")).toBe(1);
+  });
+
   it('fails every caller of a batch that cannot commit, and keeps no part of it', async () => {
     const repository = new ValidationRepository(db, 'policy.validation.completed');
     await db.query('ALTER TABLE event_outbox RENAME TO event_outbox_away');
