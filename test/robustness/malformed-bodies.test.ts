@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERRORS, type ErrorCode } from '../../src/errors.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { postgresAvailable } from '../support/databases.js';
-import { malformedBodies, type Body } from './malformed-json.js';
+import { malformedBodies, type Body, type Json } from './malformed-json.js';
 
 const example = JSON.parse(readFileSync(new URL('../fixtures/contract-example.json', import.meta.url), 'utf8'));
 /**
@@ -16,7 +16,7 @@ const compliant = structuredClone(example);
 compliant.decision.trades[0].quantity = 100;
 const requests = [example, compliant, { ...compliant, applicable_policies: [] }];
 /** A valid policy of each kind the service knows, to mutate. */
-const policies = [
+const policies: Json[] = [
   { policy_name: 'fuzz_position', policy_type: 'POSITION_LIMIT', rules: { max_weight: 0.1, min_weight: -0.05, max_quantity: 1e6, max_notional: 5e6, symbols: ['AAPL'] }, enforcement_level: 'strict', enabled: true },
   { policy_name: 'fuzz_sector', policy_type: 'SECTOR_LIMIT', rules: { group_by: 'country', max_weight: 0.5, limits: { US: 0.6 }, min_weights: { US: 0.01 }, measure: 'gross' }, enforcement_level: 'advisory' },
   { policy_name: 'fuzz_risk', policy_type: 'RISK_LIMIT', rules: { metric: 'var', max: 0.05, confidence: 0.99, horizon_days: 10 } },

@@ -7,7 +7,7 @@ import fc from 'fast-check';
  * JSON.stringify never writes (NaN, 1e400, duplicate keys).
  */
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Path = Array<string | number>;
 
 /** Every path in a JSON value, the root included. */

@@ -71,7 +71,14 @@ function riskChecks(policy, state) {
 
 const COMPUTERS = { POSITION_LIMIT: positionChecks, SECTOR_LIMIT: sectorChecks, RISK_LIMIT: riskChecks };
 
-/** The maximum checks of `policy` the page can recompute on a post-trade state (empty for the others). */
+/**
+ * @typedef {{ violation_type: string, subject: string, label: string, unit: string, pre: number, observed: number, limit: number }} PageCheck
+ */
+
+/**
+ * The maximum checks of `policy` the page can recompute on a post-trade state (empty for the others).
+ * @returns {PageCheck[]}
+ */
 export const pageChecks = (policy, state) => COMPUTERS[policy.policy_type]?.(policy, state) ?? [];
 
 /** What the page leaves to the service alone, in words, for a policy; '' when it draws everything. */
