@@ -27,6 +27,8 @@ export interface Config {
   readonly kafkaTopic: string;
   /** Published events are deleted from the outbox this long after publishing (hours); 0 = at the next prune. */
   readonly outboxRetentionHours: number;
+  /** Least time between two outbox relay rounds (ms): events of the commits meanwhile go together. */
+  readonly outboxLingerMs: number;
   /** The safety net behind LISTEN/NOTIFY: how often a replica checks the stored policy-set version. */
   readonly policyPollMs: number;
   readonly policiesFile?: string;
@@ -130,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     kafkaTopic: env.KAFKA_TOPIC || 'policy.validation.completed',
     // A day to look a published event up again (the validation record itself is kept for good).
     outboxRetentionHours: integer(env, 'PES_OUTBOX_RETENTION_HOURS', 24, 0, 24 * 3_650),
+    outboxLingerMs: integer(env, 'PES_OUTBOX_LINGER_MS', 25, 0, 10_000),
     policyPollMs: integer(env, 'PES_POLICY_POLL_MS', 500, 10, 3_600_000),
     policiesFile: readableFile(env, 'PES_POLICIES_FILE'),
     logLevel,

@@ -27,6 +27,11 @@ describe('configuration', () => {
     expect(loadConfig({ PES_OUTBOX_RETENTION_HOURS: '0' }).outboxRetentionHours).toBe(0);
   });
 
+  it('lets the outbox relay start a round at most every 25 ms by default, at every wake with PES_OUTBOX_LINGER_MS=0', () => {
+    expect(loadConfig({}).outboxLingerMs).toBe(25);
+    expect(loadConfig({ PES_OUTBOX_LINGER_MS: '0' }).outboxLingerMs).toBe(0);
+  });
+
   it('scavenges the HTTP thread every 2 MB of body Buffers by default, never with PES_BUFFER_SCAVENGE_MB=0', () => {
     expect(loadConfig({}).bufferScavengeBytes).toBe(2 * 1024 * 1024);
     expect(loadConfig({ PES_BUFFER_SCAVENGE_MB: '0' }).bufferScavengeBytes).toBe(0);
