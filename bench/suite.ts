@@ -15,7 +15,7 @@ import { foreignShare, sampleCpu } from './support/foreign-cpu.js';
 import { RESULTS_FILE, type ScenarioRun, type SuiteResults } from './support/suite-results.js';
 
 /** Order matters only for reading the output: micro-benchmarks first, then the HTTP ones. */
-const PREFERRED_ORDER = ['engine', 'pool', 'solver', 'http-peers', 'http-load', 'overload'];
+const PREFERRED_ORDER = ['engine', 'pool', 'solver', 'http-peers', 'http-load', 'overload', 'events'];
 const SCENARIO_TIMEOUT_MS = 10 * 60_000;
 
 function scenarioFiles(): string[] {

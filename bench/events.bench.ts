@@ -1,0 +1,89 @@
+/**
+ * What publishing the events costs: the service under the realistic load at 70 % of its highest
+ * sustainable rate, without a broker (events wait in the outbox, as in every other scenario) and
+ * with one (librdkafka's mock cluster, started by Debian's kcat, in its own process), taking turns.
+ * Reports latency, the service's CPU per request and how soon the outbox was empty afterwards.
+ * Run alone (after npm run build): npx tsx bench/events.bench.ts [--quick] [sustainable req/s]
+ */
+import { MockKafkaBroker, kcatAvailable } from '../test/support/kafka.js';
+import { runLoad, withCpu } from './support/load-generator.js';
+import { startService, type ServerProcess } from './support/processes.js';
+import { describeStep, findSustainableRate } from './support/rate-search.js';
+import { addPolicies, realisticBodies } from './support/realistic-mix.js';
+import { saveResult } from './support/results.js';
+import { REPORT_SHARE, SUSTAINABLE_P99_MS, WINDOWS, databaseLabel, earlierResult, quick, serviceOptions } from './support/scenario.js';
+
+const ROUNDS = quick ? 1 : 2;
+/** Longest wait for the outbox to empty after the load. */
+const DRAIN_TIMEOUT_MS = 30_000;
+const bodies = realisticBodies(100, 30);
+
+/** Unpublished outbox rows, from the service's own gauge. */
+async function backlog(service: ServerProcess): Promise<number> {
+  const text = await (await fetch(`${service.url}/metrics`)).text();
+  const line = /^pes_outbox_backlog (\S+)$/m.exec(text);
+  if (!line) throw new Error('no pes_outbox_backlog in /metrics');
+  return Number(line[1]);
+}
+
+async function sustainableRate(): Promise<number> {
+  const fromArgs = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)));
+  if (fromArgs) return fromArgs;
+  const earlier = earlierResult<{ cases: Array<{ positions: number; sustainableRate: number }> }>('http-load');
+  const found = earlier?.cases.find((c) => c.positions === 100)?.sustainableRate;
+  if (found) return found;
+  const service = await startService(serviceOptions());
+  try {
+    await addPolicies(service.url);
+    return (await findSustainableRate({
+      url: `${service.url}/api/v1/validate`, bodies, startRate: 150, p99LimitMs: SUSTAINABLE_P99_MS,
+      stepMs: WINDOWS.step, warmupMs: WINDOWS.warmup, label: 'events search',
+    })).sustainableRate;
+  } finally {
+    await service.stop();
+  }
+}
+
+if (!kcatAvailable) {
+  console.log('events: kcat is not installed (apt-get install -y kcat): SKIPPED, nothing measured');
+  saveResult('events', { skipped: 'kcat is not installed (apt-get install -y kcat)' });
+} else {
+  const rate = Math.round((await sustainableRate()) * REPORT_SHARE);
+  if (!rate) throw new Error('no sustainable rate found');
+  const broker = await MockKafkaBroker.start();
+  const rows: Array<Record<string, string | number>> = [];
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      // Taking turns, in alternating order: a slower stretch of the machine hits both alike.
+      for (const withBroker of round % 2 === 0 ? [false, true] : [true, false]) {
+        const service = await startService(serviceOptions(withBroker ? { KAFKA_BROKERS: broker.address } : {}));
+        try {
+          await addPolicies(service.url);
+          const url = `${service.url}/api/v1/validate`;
+          await runLoad({ url, bodies, rate, durationMs: WINDOWS.step, warmupMs: 0 });
+          const load = await withCpu(service.cpuTimes, () => runLoad({ url, bodies, rate, durationMs: WINDOWS.report, warmupMs: WINDOWS.warmup }));
+          const atEnd = await backlog(service);
+          const started = performance.now();
+          let drainedMs: number | string = 'n/a (no broker)';
+          if (withBroker) {
+            while ((await backlog(service)) > 0 && performance.now() - started < DRAIN_TIMEOUT_MS) await new Promise((r) => setTimeout(r, 20));
+            drainedMs = (await backlog(service)) === 0 ? performance.now() - started : `not within ${DRAIN_TIMEOUT_MS / 1000} s`;
+          }
+          const events = withBroker ? 'to the mock broker' : 'none (kept in the outbox)';
+          console.log(`events ${events}: ${describeStep(load)}; outbox backlog at the end ${atEnd}`);
+          rows.push({
+            round: round + 1, publishing: events, 'offered req/s': rate, 'ok/s': load.achievedRate,
+            'P50 ms': load.accepted.p50Ms, 'P99 ms': load.accepted.p99Ms, 'P99.9 ms': load.accepted.p999Ms, errors: load.errors,
+            'CPU ms per request, main': load.cpu!.mainMs, 'CPU ms per request, other threads': load.cpu!.otherMs,
+            'unpublished at the end': withBroker ? atEnd : 'n/a', 'outbox empty after (ms)': drainedMs,
+          });
+        } finally {
+          await service.stop();
+        }
+      }
+    }
+  } finally {
+    await broker.stop();
+  }
+  saveResult('events', { database: databaseLabel(), rate, runs: rows });
+}
