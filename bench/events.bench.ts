@@ -22,7 +22,7 @@ const bodies = realisticBodies(100, 30);
 async function backlog(service: ServerProcess): Promise<number> {
   const text = await (await fetch(`${service.url}/metrics`)).text();
   const line = /^pes_outbox_backlog (\S+)$/m.exec(text);
-  if (!line) throw new Error('no pes_outbox_backlog in /metrics');
+  if (!line || !Number.isFinite(Number(line[1]))) throw new Error(`no outbox backlog in /metrics (the database unreachable?): ${line?.[0]}`);
   return Number(line[1]);
 }
 

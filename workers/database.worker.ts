@@ -86,7 +86,12 @@ async function end(id: number, commit: boolean): Promise<void> {
  */
 function run(sql: string, params: readonly string[]): Promise<unknown> {
   const message = Buffer.concat([serialize.parse({ text: sql }), serialize.bind({ values: [...params] }), serialize.execute(), serialize.sync()]);
-  return db._runExclusiveTransaction(() => db._runExclusiveQuery(() => db.execProtocol(message, { syncToFs: false })));
+  return db._runExclusiveTransaction(() =>
+    db._runExclusiveQuery(async () => {
+      await db._checkReady(); // as query() does: fail cleanly once closing
+      return db.execProtocol(message, { syncToFs: false });
+    }),
+  );
 }
 
 async function handle(request: DatabaseRequest): Promise<unknown> {

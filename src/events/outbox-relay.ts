@@ -121,7 +121,9 @@ export class OutboxRelay {
       if (outcome === 'busy') await this.sleep(BUSY_RETRY_MS, false);
       else {
         this.publishedCount += outcome;
-        if (outcome < this.batchSize) {
+        // A full batch leaves rows waiting already: waiting out the linger would batch nothing.
+        if (outcome === this.batchSize) roundStarted = Number.NEGATIVE_INFINITY;
+        else {
           await this.pruneIfDue();
           await this.sleep(this.pollMs, true);
         }

@@ -8,11 +8,22 @@ import { recordValidations, unpublishedCount, waitUntil } from '../support/outbo
 
 const TOPIC = 'policy.validation.completed';
 
-/** The broker is not under test: a publisher that acknowledges everything and counts its requests. */
-function countingPublisher(): EventPublisher & { requests: OutboxMessage[][] } {
+/** The broker is not under test: a publisher that acknowledges everything and notes when each request came. */
+function recordingPublisher(): EventPublisher & { requests: OutboxMessage[][]; times: number[] } {
   const requests: OutboxMessage[][] = [];
-  return { requests, publish: async (messages) => void requests.push([...messages]), reset: async () => {} };
+  const times: number[] = [];
+  return {
+    requests,
+    times,
+    publish: async (messages) => {
+      requests.push([...messages]);
+      times.push(performance.now());
+    },
+    reset: async () => {},
+  };
 }
+
+const gaps = (times: readonly number[]) => times.slice(1).map((t, i) => t - times[i]);
 
 /** Records one validation every `everyMs`, waking the relay after each commit as the service does. */
 async function trickle(repository: ValidationRepository, prefix: string, count: number, everyMs: number): Promise<void> {
@@ -34,28 +45,42 @@ describe('the outbox relay under a stream of commits', () => {
     await dispose();
   });
 
-  async function run(lingerMs: number, prefix: string): Promise<{ requests: OutboxMessage[][]; keys: string[] }> {
+  async function run(lingerMs: number, prefix: string, batchSize?: number) {
     const repository = new ValidationRepository(db, TOPIC);
-    const publisher = countingPublisher();
+    const publisher = recordingPublisher();
     // A long poll: every round here is started by a wake, none by the timer.
-    const relay = new OutboxRelay({ db, publisher, pollMs: 60_000, lingerMs });
+    const relay = new OutboxRelay({ db, publisher, pollMs: 60_000, lingerMs, ...(batchSize ? { batchSize } : {}) });
     relays.push(relay);
     repository.onCommitted(() => relay.wake());
     relay.start();
     await trickle(repository, prefix, 30, 5);
     await waitUntil(async () => (await unpublishedCount(db)) === 0, 'every event to be published');
     await relay.stop();
-    return { requests: publisher.requests, keys: publisher.requests.flat().map((m) => m.key) };
+    return { ...publisher, keys: publisher.requests.flat().map((m) => m.key) };
   }
 
-  it('with a linger, carries the events of many commits per round, and publishes every one', async () => {
+  const expected = (prefix: string) => Array.from({ length: 30 }, (_, i) => `${prefix}-${i}-0`);
+
+  it('without a linger, starts a round as soon as a commit wakes it', async () => {
     const eager = await run(0, 'eager');
-    const lingering = await run(150, 'lingering');
-    const expected = (prefix: string) => Array.from({ length: 30 }, (_, i) => `${prefix}-${i}-0`);
     expect(eager.keys).toEqual(expected('eager'));
+    // 30 commits at least 5 ms apart: rounds follow them closely, whatever the machine's speed.
+    expect(Math.min(...gaps(eager.times))).toBeLessThan(60);
+  });
+
+  it('with a linger, starts rounds at least that far apart, each carrying every commit meanwhile', async () => {
+    const lingering = await run(150, 'lingering');
     expect(lingering.keys).toEqual(expected('lingering'));
-    // 30 commits over at least 150 ms: a round per wake without a linger, a round per 150 ms with one.
-    expect(eager.requests.length).toBeGreaterThan(10);
-    expect(lingering.requests.length).toBeLessThanOrEqual(Math.ceil(eager.requests.length / 3));
+    expect(lingering.requests.length).toBeGreaterThan(1);
+    // A round starts ≥ 150 ms after the one before; its broker request follows its SELECT, whose
+    // time varies, so the requests can be a little less than 150 ms apart (without a linger: a few ms).
+    expect(Math.min(...gaps(lingering.times))).toBeGreaterThan(100);
+  });
+
+  it('does not wait out the linger after a full batch: a backlog drains at once', async () => {
+    const draining = await run(150, 'draining', 2);
+    expect(draining.keys).toEqual(expected('draining'));
+    // Batches of two: after a full one the next round follows at once.
+    expect(Math.min(...gaps(draining.times))).toBeLessThan(60);
   });
 });
