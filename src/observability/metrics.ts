@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { ValidationPool } from '../pool/validation-pool.js';
 import type { ValidationSummary } from '../../workers/messages.js';
 import type { Queryable } from '../storage/database.js';
+import { readOutboxBacklog, type OutboxBacklog } from './outbox-backlog.js';
 
 /** Seconds; the service's objective is P99 < 100 ms, so the buckets are dense below it. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -117,17 +118,26 @@ export class ServiceMetrics {
         this.set(pool.utilization);
       },
     });
+    // Both outbox gauges come from one read per scrape (prom-client collects them together).
+    let reading: Promise<OutboxBacklog | undefined> | undefined;
+    const outbox = () =>
+      (reading ??= readOutboxBacklog(db)
+        .catch(() => undefined)
+        .finally(() => setImmediate(() => (reading = undefined))));
     new Gauge({
       name: 'pes_outbox_backlog',
-      help: 'Events recorded but not yet published (unpublished event_outbox rows); NaN when the database is unreachable',
+      help: 'Events recorded but not yet published (beyond 10,000: the id span from the oldest unpublished event to the newest); NaN when the database is unreachable',
       registers,
       async collect() {
-        try {
-          const [row] = await db.query<{ n: string | number }>('SELECT count(*) AS n FROM event_outbox WHERE published_at IS NULL');
-          this.set(Number(row.n));
-        } catch {
-          this.set(Number.NaN);
-        }
+        this.set((await outbox())?.events ?? Number.NaN);
+      },
+    });
+    new Gauge({
+      name: 'pes_outbox_oldest_unpublished_age_seconds',
+      help: 'Seconds since the oldest event still waiting for the broker was recorded (0 when none waits); NaN when the database is unreachable',
+      registers,
+      async collect() {
+        this.set((await outbox())?.oldestAgeSeconds ?? Number.NaN);
       },
     });
   }

@@ -100,6 +100,16 @@ describe('GET /metrics', () => {
     expect(sample(await scrape(), 'pes_outbox_backlog')).toBe(1);
   });
 
+  it('ages the oldest event still waiting for the broker', async () => {
+    await t.app.inject({ method: 'POST', url: '/api/v1/validate', payload: example });
+    await t.services.db.query("UPDATE event_outbox SET created_at = now() - interval '1 hour' WHERE published_at IS NULL");
+    const age = sample(await scrape(), 'pes_outbox_oldest_unpublished_age_seconds')!;
+    expect(age).toBeGreaterThanOrEqual(3_600);
+    expect(age).toBeLessThan(3_660);
+    await t.services.db.query('UPDATE event_outbox SET published_at = now()');
+    expect(sample(await scrape(), 'pes_outbox_oldest_unpublished_age_seconds')).toBe(0);
+  });
+
   it('includes the Node.js process metrics', async () => {
     const text = await scrape();
     expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
