@@ -118,12 +118,13 @@ export class ServiceMetrics {
         this.set(pool.utilization);
       },
     });
-    // Both outbox gauges come from one read per scrape (prom-client collects them together).
+    // Both outbox gauges come from one read per scrape: prom-client starts every collect() in the
+    // same tick, so the second finds the first's read in flight; the next scrape reads afresh.
     let reading: Promise<OutboxBacklog | undefined> | undefined;
     const outbox = () =>
       (reading ??= readOutboxBacklog(db)
         .catch(() => undefined)
-        .finally(() => setImmediate(() => (reading = undefined))));
+        .finally(() => (reading = undefined)));
     new Gauge({
       name: 'pes_outbox_backlog',
       help: 'Events recorded but not yet published (beyond 10,000: the id span from the oldest unpublished event to the newest); NaN when the database is unreachable',
