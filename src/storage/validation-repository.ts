@@ -89,23 +89,8 @@ export class ValidationRepository {
   }
 
   async listViolations(query: ViolationQuery): Promise<ViolationRecord[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (clause: string, value: unknown) => {
-      params.push(value);
-      where.push(clause.replace('?', `$${params.length}`));
-    };
-    if (query.decision_id !== undefined) add('decision_id = ?', query.decision_id);
-    if (query.policy_name !== undefined) add('policy_name = ?', query.policy_name);
-    if (query.severity !== undefined) add('severity = ?', query.severity);
-    if (query.resolved !== undefined) add('resolved = ?', query.resolved);
-    params.push(query.limit ?? 100);
-    const rows = await this.db.query<ViolationRow>(
-      `SELECT ${VIOLATION_COLUMNS} FROM policy_violations ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-       ORDER BY created_at DESC, id LIMIT $${params.length}`,
-      params,
-    );
-    return rows.map(toRecord);
+    const { sql, params } = violationListQuery(query);
+    return (await this.db.query<ViolationRow>(sql, params)).map(toRecord);
   }
 
   /** Marks a violation resolved; undefined when there is no such violation. */
@@ -117,4 +102,25 @@ export class ValidationRepository {
     );
     return rows[0] && toRecord(rows[0]);
   }
+}
+
+/**
+ * The violations a query selects, newest first: walks the policy_violations_newest_first index
+ * (migrations/007) rather than sorting the table.
+ */
+export function violationListQuery(query: ViolationQuery): { sql: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (clause: string, value: unknown) => {
+    params.push(value);
+    where.push(clause.replace('?', `$${params.length}`));
+  };
+  if (query.decision_id !== undefined) add('decision_id = ?', query.decision_id);
+  if (query.policy_name !== undefined) add('policy_name = ?', query.policy_name);
+  if (query.severity !== undefined) add('severity = ?', query.severity);
+  if (query.resolved !== undefined) add('resolved = ?', query.resolved);
+  params.push(query.limit ?? 100);
+  const sql = `SELECT ${VIOLATION_COLUMNS} FROM policy_violations ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+       ORDER BY created_at DESC, id LIMIT $${params.length}`;
+  return { sql, params };
 }

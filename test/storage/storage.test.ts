@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/storage/migrate.js';
 import { PolicyRepository } from '../../src/storage/policy-repository.js';
-import { ValidationRepository } from '../../src/storage/validation-repository.js';
+import { ValidationRepository, violationListQuery } from '../../src/storage/validation-repository.js';
 import type { Database } from '../../src/storage/database.js';
 import type { ValidationResponse } from '../../src/schemas/validation.js';
 import { DATABASE_KINDS, openTestDatabase } from '../support/databases.js';
@@ -135,6 +135,29 @@ describe.each(DATABASE_KINDS)('storage on %s', (kind) => {
     expect(await validations.listViolations({ decision_id: 'd-1', resolved: false })).toHaveLength(1);
     expect(await validations.listViolations({ decision_id: 'd-1', resolved: true })).toHaveLength(1);
     expect(await validations.resolveViolation('00000000-0000-0000-0000-000000000000', 'x')).toBeUndefined();
+  });
+
+  it('lists violations newest first from an index, not by sorting the whole table', async () => {
+    await db.query(
+      `INSERT INTO policy_violations (decision_id, policy_name, violation_type, severity, description, created_at)
+       SELECT 'bulk-' || g, 'p' || (g % 7), 'MAX_WEIGHT_EXCEEDED', (ARRAY['LOW','MEDIUM','HIGH','CRITICAL'])[1 + g % 4], 'bulk',
+              now() - interval '1 day' + make_interval(secs => g) FROM generate_series(1, 20000) g`,
+    );
+    await db.query('ANALYZE policy_violations');
+    try {
+      for (const query of [{}, { severity: 'HIGH' as const }, { resolved: false }]) {
+        const { sql, params } = violationListQuery(query);
+        const [row] = await db.query<Record<string, unknown>>(`EXPLAIN (FORMAT JSON) ${sql}`, params);
+        const plan = JSON.stringify(Object.values(row)[0]);
+        expect(plan, JSON.stringify(query)).toContain('"Index Name":"policy_violations_newest_first"');
+        expect(plan, JSON.stringify(query)).not.toContain('Seq Scan');
+      }
+      const newest = await new ValidationRepository(db, 'policy.validation.completed').listViolations({ limit: 3 });
+      const times = newest.map((v) => Date.parse(v.created_at));
+      expect(times).toEqual([...times].sort((a, b) => b - a));
+    } finally {
+      await db.query("DELETE FROM policy_violations WHERE decision_id LIKE 'bulk-%'");
+    }
   });
 
   it('rolls a failed transaction back whole', async () => {
