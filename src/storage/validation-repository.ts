@@ -105,8 +105,9 @@ export class ValidationRepository {
 }
 
 /**
- * The violations a query selects, newest first: walks the policy_violations_newest_first index
- * (migrations/007) rather than sorting the table.
+ * The violations a query selects, newest first. Unfiltered, or by severity or resolution, it walks
+ * the policy_violations_newest_first index (migrations/007) rather than sorting the whole table; by
+ * decision or policy, their own indexes.
  */
 export function violationListQuery(query: ViolationQuery): { sql: string; params: unknown[] } {
   const where: string[] = [];
