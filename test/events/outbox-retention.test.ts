@@ -1,19 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventPublisher, OutboxMessage } from '../../src/events/kafka-publisher.js';
 import { OutboxRelay } from '../../src/events/outbox-relay.js';
 import type { Database } from '../../src/storage/database.js';
 import { ValidationRepository } from '../../src/storage/validation-repository.js';
 import { countOf, DATABASE_KINDS, openTestDatabase } from '../support/databases.js';
-import { recordValidations, unpublishedCount, waitUntil } from '../support/outbox.js';
+import { recordValidations, recordingPublisher, unpublishedCount, waitUntil } from '../support/outbox.js';
 
 const TOPIC = 'policy.validation.completed';
 const HOUR_MS = 3_600_000;
-
-/** The broker's side is not under test here: a publisher that acknowledges everything. */
-function acknowledgingPublisher(): EventPublisher & { sent: OutboxMessage[] } {
-  const sent: OutboxMessage[] = [];
-  return { sent, publish: async (messages) => void sent.push(...messages), reset: async () => {} };
-}
 
 describe.each(DATABASE_KINDS)('published events past retention on %s', (kind) => {
   let db: Database;
@@ -29,7 +22,7 @@ describe.each(DATABASE_KINDS)('published events past retention on %s', (kind) =>
 
   it('are deleted from the outbox; newer ones, and every validation record, stay', async () => {
     await recordValidations(new ValidationRepository(db, TOPIC), 'aged', 6);
-    const publisher = acknowledgingPublisher();
+    const publisher = recordingPublisher();
     relay = new OutboxRelay({ db, publisher, pollMs: 50, retentionMs: HOUR_MS, pruneEveryMs: 50 });
     relay.start();
     await waitUntil(async () => (await unpublishedCount(db)) === 0, 'the outbox to be published');

@@ -1,27 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventPublisher, OutboxMessage } from '../../src/events/kafka-publisher.js';
 import { OutboxRelay } from '../../src/events/outbox-relay.js';
 import type { Database } from '../../src/storage/database.js';
 import { ValidationRepository } from '../../src/storage/validation-repository.js';
 import { openTestDatabase } from '../support/databases.js';
-import { recordValidations, unpublishedCount, waitUntil } from '../support/outbox.js';
+import { recordValidations, recordingPublisher, unpublishedCount, waitUntil } from '../support/outbox.js';
 
 const TOPIC = 'policy.validation.completed';
-
-/** The broker is not under test: a publisher that acknowledges everything and notes when each request came. */
-function recordingPublisher(): EventPublisher & { requests: OutboxMessage[][]; times: number[] } {
-  const requests: OutboxMessage[][] = [];
-  const times: number[] = [];
-  return {
-    requests,
-    times,
-    publish: async (messages) => {
-      requests.push([...messages]);
-      times.push(performance.now());
-    },
-    reset: async () => {},
-  };
-}
 
 const gaps = (times: readonly number[]) => times.slice(1).map((t, i) => t - times[i]);
 

@@ -1,3 +1,4 @@
+import type { EventPublisher, OutboxMessage } from '../../src/events/kafka-publisher.js';
 import type { ValidationResponse } from '../../src/schemas/validation.js';
 import type { Queryable } from '../../src/storage/database.js';
 import type { ValidationRepository } from '../../src/storage/validation-repository.js';
@@ -45,4 +46,22 @@ export function countByEventId(values: readonly string[]): Map<string, number> {
     counts.set(id, (counts.get(id) ?? 0) + 1);
   }
   return counts;
+}
+
+/** The broker is not under test: a publisher that acknowledges everything, keeping each request and when it came. */
+export function recordingPublisher(): EventPublisher & { requests: OutboxMessage[][]; times: number[]; readonly sent: OutboxMessage[] } {
+  const requests: OutboxMessage[][] = [];
+  const times: number[] = [];
+  return {
+    requests,
+    times,
+    get sent() {
+      return requests.flat();
+    },
+    publish: async (messages) => {
+      requests.push([...messages]);
+      times.push(performance.now());
+    },
+    reset: async () => {},
+  };
 }
