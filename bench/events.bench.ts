@@ -11,7 +11,7 @@ import { startService, type ServerProcess } from './support/processes.js';
 import { describeStep, findSustainableRate } from './support/rate-search.js';
 import { addPolicies, realisticBodies } from './support/realistic-mix.js';
 import { saveResult } from './support/results.js';
-import { REPORT_SHARE, SUSTAINABLE_P99_MS, WINDOWS, databaseLabel, earlierResult, quick, serviceOptions } from './support/scenario.js';
+import { REPORT_SHARE, SUSTAINABLE_P99_MS, WINDOWS, databaseLabel, knownSustainableRate, quick, serviceOptions } from './support/scenario.js';
 
 const ROUNDS = quick ? 1 : 2;
 /** Longest wait for the outbox to empty after the load. */
@@ -27,11 +27,8 @@ async function backlog(service: ServerProcess): Promise<number> {
 }
 
 async function sustainableRate(): Promise<number> {
-  const fromArgs = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)));
-  if (fromArgs) return fromArgs;
-  const earlier = earlierResult<{ cases: Array<{ positions: number; sustainableRate: number }> }>('http-load');
-  const found = earlier?.cases.find((c) => c.positions === 100)?.sustainableRate;
-  if (found) return found;
+  const known = knownSustainableRate();
+  if (known) return known;
   const service = await startService(serviceOptions());
   try {
     await addPolicies(service.url);
@@ -66,8 +63,12 @@ if (!kcatAvailable) {
           const started = performance.now();
           let drainedMs: number | string = 'n/a (no broker)';
           if (withBroker) {
-            while ((await backlog(service)) > 0 && performance.now() - started < DRAIN_TIMEOUT_MS) await new Promise((r) => setTimeout(r, 20));
-            drainedMs = (await backlog(service)) === 0 ? performance.now() - started : `not within ${DRAIN_TIMEOUT_MS / 1000} s`;
+            let left = atEnd;
+            while (left > 0 && performance.now() - started < DRAIN_TIMEOUT_MS) {
+              await new Promise((r) => setTimeout(r, 20));
+              left = await backlog(service);
+            }
+            drainedMs = left === 0 ? performance.now() - started : `not within ${DRAIN_TIMEOUT_MS / 1000} s`;
           }
           const events = withBroker ? 'to the mock broker' : 'none (kept in the outbox)';
           console.log(`events ${events}: ${describeStep(load)}; outbox backlog at the end ${atEnd}`);

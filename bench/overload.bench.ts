@@ -10,7 +10,7 @@ import { startService } from './support/processes.js';
 import { describeStep, findSustainableRate } from './support/rate-search.js';
 import { addPolicies, realisticBodies } from './support/realistic-mix.js';
 import { saveResult } from './support/results.js';
-import { SUSTAINABLE_P99_MS, WINDOWS, databaseLabel, earlierResult, serviceOptions } from './support/scenario.js';
+import { SUSTAINABLE_P99_MS, WINDOWS, databaseLabel, knownSustainableRate, serviceOptions } from './support/scenario.js';
 
 interface Phase {
   readonly name: string;
@@ -23,10 +23,8 @@ const service = await startService(serviceOptions());
 try {
   await addPolicies(service.url);
   const url = `${service.url}/api/v1/validate`;
-  // The sustainable rate from this suite run's http-load scenario, the command line, or a search here.
-  const fromArgs = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)));
-  const earlier = earlierResult<{ cases: Array<{ positions: number; sustainableRate: number }> }>('http-load');
-  let sustainableRate = fromArgs || earlier?.cases.find((c) => c.positions === 100)?.sustainableRate || 0;
+  // The sustainable rate from the command line, this suite run's http-load scenario, or a search here.
+  let sustainableRate = knownSustainableRate() ?? 0;
   if (!sustainableRate) {
     sustainableRate = (await findSustainableRate({
       url, bodies, startRate: 150, p99LimitMs: SUSTAINABLE_P99_MS, stepMs: WINDOWS.step, warmupMs: WINDOWS.warmup, label: 'overload search',

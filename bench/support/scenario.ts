@@ -27,8 +27,18 @@ export function serviceOptions(env: NodeJS.ProcessEnv = {}): ServiceOptions {
 
 export const databaseLabel = () => (process.env.PES_BENCH_DATABASE_URL ? 'PostgreSQL server (PES_BENCH_DATABASE_URL)' : 'embedded PGlite in a temporary folder');
 
+/**
+ * The service's highest sustainable rate for 100-position requests, when known without a search:
+ * a number on the command line, else what this suite run's http-load scenario found.
+ */
+export function knownSustainableRate(): number | undefined {
+  const fromArgs = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)));
+  if (fromArgs) return fromArgs;
+  return earlierResult<{ cases: Array<{ positions: number; sustainableRate: number }> }>('http-load')?.cases.find((c) => c.positions === 100)?.sustainableRate || undefined;
+}
+
 /** A result another scenario of the same suite run saved (e.g. the sustainable rate), if any. */
-export function earlierResult<T>(scenario: string): T | undefined {
+function earlierResult<T>(scenario: string): T | undefined {
   const dir = process.env.PES_BENCH_RESULTS_DIR;
   const file = dir && join(dir, `${scenario}.json`);
   return file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined;
