@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AdmissionControl } from '../../src/http/admission.js';
+import { ADMISSION_INTERVAL_MS, AdmissionControl } from '../../src/http/admission.js';
 
 /** A validation that stays in flight until released. */
 function holdInFlight(admission: AdmissionControl, count: number): () => Promise<void> {
@@ -11,10 +11,10 @@ function holdInFlight(admission: AdmissionControl, count: number): () => Promise
   };
 }
 
-/** One 100 ms interval in which `answered` validations report `waitMs` each. */
+/** One interval in which `answered` validations report `waitMs` each. */
 function interval(admission: AdmissionControl, waitMs: number, answered = 10): void {
   for (let i = 0; i < answered; i++) admission.observeWait(waitMs);
-  vi.advanceTimersByTime(100);
+  vi.advanceTimersByTime(ADMISSION_INTERVAL_MS);
 }
 
 /** 40 in flight through two intervals of 50 ms waits: the limit falls to 30; then they are answered. */
@@ -43,7 +43,7 @@ describe('the limit on validations in flight', () => {
     // Only the standing-wait signal (target 20 ms); a backlog needs at least 2 in flight.
     admission = new AdmissionControl(0, 20, 2);
     admission.start();
-    // Intervals close at the first 10 ms probe after 100 ms: line them up with interval() below.
+    // Intervals close at the first 10 ms probe after ADMISSION_INTERVAL_MS: line them up with interval() below.
     vi.advanceTimersByTime(10);
   });
   afterEach(() => {
@@ -69,6 +69,16 @@ describe('the limit on validations in flight', () => {
     await expectLimit(admission, 30);
   });
 
+  it('sets a limit within 100 ms of a queue standing: what a jump in load lets in before then makes the tail', async () => {
+    const release = holdInFlight(admission, 40);
+    for (let ms = 0; ms < 100; ms += 10) {
+      for (let k = 0; k < 5; k++) admission.observeWait(50);
+      vi.advanceTimersByTime(10);
+    }
+    expect(admission.behind()).toMatch(/^40 validations are in flight/);
+    await release();
+  });
+
   it('is set by the median, not by the luckiest or the unluckiest validation', async () => {
     const release = holdInFlight(admission, 40);
     for (let i = 0; i < 2; i++) {
@@ -89,7 +99,7 @@ describe('the limit on validations in flight', () => {
     await expectLimit(admission, 38);
   });
 
-  it('grows back when unreached only after half a second of short waits', async () => {
+  it('grows back when unreached only after five intervals of short waits', async () => {
     await lowerLimitTo30(admission);
     interval(admission, 15); // neither long nor short: holds (and no longer counts the 40)
     for (let i = 0; i < 4; i++) interval(admission, 2); // short, but unreached: holds at 30
