@@ -29,6 +29,11 @@ let db: PGlite;
 try {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   db = await PGlite.create(dataDir);
+  // A new 16 MB WAL file is otherwise written full of zeros first, 8 KB at a time through
+  // Emscripten's file system, while every commit waits: 6–42 ms (median 24) per WAL file against
+  // 5–10 ms (median 7.6) without, in nine switches each, about every 7,000 records. Only the last
+  // byte is written now; the file has its size, and what PostgreSQL reads back of it is the same.
+  await db.exec('SET wal_init_zero = off');
   post({ kind: 'ready' });
 } catch (error) {
   post({ kind: 'failed-to-open', error: errorFields(error) });

@@ -63,6 +63,13 @@ describe('embedded database on its own thread', () => {
     expect(heard.filter((h) => h === 'a')).toHaveLength(1);
   });
 
+  it('writes each commit into its WAL file, and starts new WAL files without writing them full of zeros', async () => {
+    const settings = await db.query<{ name: string; setting: string }>(
+      "SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit', 'wal_init_zero') ORDER BY name",
+    );
+    expect(settings).toEqual([{ name: 'synchronous_commit', setting: 'on' }, { name: 'wal_init_zero', setting: 'off' }]);
+  });
+
   it('fails calls made after it closed instead of leaving them waiting', async () => {
     const other = await PGliteDatabase.open('memory://');
     await other.close();
