@@ -27,6 +27,7 @@ import { followPolicyChanges } from './policies/policy-sync.js';
 import { ValidationPool } from './pool/validation-pool.js';
 import type { Database } from './storage/database.js';
 import { openDatabase } from './storage/open.js';
+import { PGliteDatabase } from './storage/pglite.js';
 import { PolicyRepository } from './storage/policy-repository.js';
 import { ValidationRepository } from './storage/validation-repository.js';
 
@@ -94,6 +95,13 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
 
   const metrics = new ServiceMetrics({ pool, db });
   pool.onWorkerError((error) => app.log.error({ err: error }, 'a validation worker failed outside any task'));
+  if (db instanceof PGliteDatabase) {
+    db.onCheckpoint((outcome) => {
+      if ('ms' in outcome) return metrics.observeCheckpoint(outcome.ms);
+      metrics.observeFailedCheckpoint();
+      app.log.warn({ err: outcome.error }, 'embedded database checkpoint failed: its WAL keeps growing until one succeeds');
+    });
+  }
   // Order matters: auth's hook runs before the rate limiter's (which needs the principal), and
   // both must be in place before any route is added.
   await app.register(authPlugin, { keys: config.apiKeys });

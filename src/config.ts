@@ -11,6 +11,8 @@ export interface Config {
   /** PostgreSQL server; absent → embedded PGlite in dataDir. */
   readonly databaseUrl?: string;
   readonly dataDir: string;
+  /** The embedded database checkpoints once this much WAL (bytes) was written since the last checkpoint; 0 = never. */
+  readonly checkpointWalBytes: number;
   readonly workers: number;
   /** Validations waiting for a worker before new ones get 503. */
   readonly maxQueue: number;
@@ -116,6 +118,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host,
     databaseUrl,
     dataDir: env.PES_DATA_DIR || join(PROJECT_ROOT, '.pes-data'),
+    // PGlite never checkpoints by itself (workers/checkpointer.ts): one WAL file's worth keeps each
+    // checkpoint's hold on the database short (~10–30 ms) and the WAL on disk near 80 MB.
+    checkpointWalBytes: integer(env, 'PES_CHECKPOINT_WAL_MB', 16, 0, 65_536) * 1024 * 1024,
     workers,
     maxQueue: integer(env, 'PES_MAX_QUEUE', workers * 64, 1, 1_000_000),
     // Half the 100 ms P99 objective: the other half is for the request's own work and its answer.

@@ -32,6 +32,12 @@ describe('configuration', () => {
     expect(loadConfig({ PES_OUTBOX_LINGER_MS: '0' }).outboxLingerMs).toBe(0);
   });
 
+  it('checkpoints the embedded database after every 16 MB of WAL by default, never with PES_CHECKPOINT_WAL_MB=0', () => {
+    expect(loadConfig({}).checkpointWalBytes).toBe(16 * 1024 * 1024);
+    expect(loadConfig({ PES_CHECKPOINT_WAL_MB: '0' }).checkpointWalBytes).toBe(0);
+    expect(problem({ PES_CHECKPOINT_WAL_MB: '-1' })).toMatch(/PES_CHECKPOINT_WAL_MB/);
+  });
+
   it('scavenges the HTTP thread every 2 MB of body Buffers by default, never with PES_BUFFER_SCAVENGE_MB=0', () => {
     expect(loadConfig({}).bufferScavengeBytes).toBe(2 * 1024 * 1024);
     expect(loadConfig({ PES_BUFFER_SCAVENGE_MB: '0' }).bufferScavengeBytes).toBe(0);

@@ -3,6 +3,10 @@
 export interface DatabaseThreadData {
   /** A folder, or 'memory://' for a database that lives as long as the thread. */
   readonly dataDir: string;
+  /** Checkpoint once this much WAL (bytes) has been written since the last checkpoint; 0 = never (PGlite's own behaviour). */
+  readonly checkpointWalBytes: number;
+  /** How often the thread looks at the WAL written since the last checkpoint (ms). */
+  readonly checkpointCheckMs: number;
 }
 
 export type DatabaseRequest =
@@ -30,7 +34,9 @@ export type DatabaseReply =
   | { readonly kind: 'failed-to-open'; readonly error: DatabaseErrorFields }
   | { readonly kind: 'result'; readonly id: number; readonly value: unknown }
   | { readonly kind: 'error'; readonly id: number; readonly error: DatabaseErrorFields }
-  | { readonly kind: 'notify'; readonly channel: string };
+  | { readonly kind: 'notify'; readonly channel: string }
+  | { readonly kind: 'checkpoint'; readonly ms: number }
+  | { readonly kind: 'checkpoint-failed'; readonly error: DatabaseErrorFields };
 
 export function errorFields(error: unknown): DatabaseErrorFields {
   if (!(error instanceof Error)) return { message: String(error) };

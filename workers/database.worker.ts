@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { serialize } from 'pg-protocol';
+import { startCheckpointer } from './checkpointer.js';
 import { errorFields, type DatabaseReply, type DatabaseRequest, type DatabaseThreadData } from './database-messages.js';
 
 /**
@@ -11,7 +12,7 @@ import { errorFields, type DatabaseReply, type DatabaseRequest, type DatabaseThr
  * posts the statement and its parameters.
  */
 const port = parentPort!;
-const { dataDir } = workerData as DatabaseThreadData;
+const { dataDir, checkpointWalBytes, checkpointCheckMs } = workerData as DatabaseThreadData;
 const post = (reply: DatabaseReply) => port.postMessage(reply);
 
 /** Thrown inside PGlite's transaction callback to make it roll back. */
@@ -39,6 +40,16 @@ try {
   post({ kind: 'failed-to-open', error: errorFields(error) });
   process.exit(1);
 }
+
+const checkpointer =
+  checkpointWalBytes > 0
+    ? startCheckpointer(db, {
+        walBytes: checkpointWalBytes,
+        checkEveryMs: checkpointCheckMs,
+        onCheckpoint: (outcome) =>
+          post('ms' in outcome ? { kind: 'checkpoint', ms: outcome.ms } : { kind: 'checkpoint-failed', error: errorFields(outcome.error) }),
+      })
+    : undefined;
 
 const transactions = new Map<number, OpenTransaction>();
 let nextTransaction = 1;
@@ -121,6 +132,7 @@ async function handle(request: DatabaseRequest): Promise<unknown> {
       await db.listen(request.channel, () => post({ kind: 'notify', channel: request.channel }));
       return undefined;
     case 'close':
+      checkpointer?.stop();
       await db.close();
       return undefined;
   }

@@ -48,6 +48,8 @@ export class ServiceMetrics {
   private readonly validations: Counter<'outcome'>;
   private readonly violations: Counter<'policy' | 'severity'>;
   private readonly bufferScavenges: Counter;
+  private readonly checkpoints: Histogram;
+  private readonly failedCheckpoints: Counter;
   /** One child per phase, looked up once rather than by label on every validation. */
   private readonly phases: Record<keyof ValidationPhases, { observe(seconds: number): void }>;
 
@@ -84,6 +86,17 @@ export class ServiceMetrics {
     this.bufferScavenges = new Counter({
       name: 'pes_http_buffer_scavenges_total',
       help: 'Scavenges the HTTP thread ran to free dead request-body Buffers before V8 would start a mark-compact for them (PES_BUFFER_SCAVENGE_MB)',
+      registers,
+    });
+    this.checkpoints = new Histogram({
+      name: 'pes_embedded_checkpoint_seconds',
+      help: 'Checkpoints of the embedded database (PES_CHECKPOINT_WAL_MB), and how long each held it: audit writes wait meanwhile',
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.failedCheckpoints = new Counter({
+      name: 'pes_embedded_checkpoint_failures_total',
+      help: 'Checkpoints of the embedded database that failed (its WAL keeps growing until one succeeds)',
       registers,
     });
     new Gauge({
@@ -186,6 +199,14 @@ export class ServiceMetrics {
 
   observeBufferScavenge(): void {
     this.bufferScavenges.inc();
+  }
+
+  observeCheckpoint(ms: number): void {
+    this.checkpoints.observe(ms / 1000);
+  }
+
+  observeFailedCheckpoint(): void {
+    this.failedCheckpoints.inc();
   }
 
   /** A validation answered with an error status instead of a decision. */

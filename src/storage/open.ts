@@ -5,8 +5,10 @@ import { PGliteDatabase } from './pglite.js';
 import { PostgresDatabase } from './postgres.js';
 
 /** PostgreSQL when DATABASE_URL is set, embedded PGlite otherwise; migrated either way. */
-export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Database> {
-  const db = config.databaseUrl ? new PostgresDatabase(config.databaseUrl) : await PGliteDatabase.open(config.dataDir);
+export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'checkpointWalBytes'>): Promise<Database> {
+  const db = config.databaseUrl
+    ? new PostgresDatabase(config.databaseUrl)
+    : await PGliteDatabase.open(config.dataDir, { checkpointWalBytes: config.checkpointWalBytes });
   try {
     await migrate(db);
   } catch (error) {

@@ -5,6 +5,19 @@ import type { Database, Queryable } from './database.js';
 
 type Request = DatabaseRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
+export interface PGliteOptions {
+  /** Checkpoint once this much WAL (bytes) has been written since the last one; 0 = never (workers/checkpointer.ts). */
+  readonly checkpointWalBytes?: number;
+  /** How often the database thread looks at the WAL written since the last checkpoint (ms). */
+  readonly checkpointCheckMs?: number;
+}
+
+/** What a checkpoint of the database thread's own came to: how long it held the database, or why it failed. */
+export type CheckpointOutcome = { readonly ms: number } | { readonly error: Error };
+
+/** 16 MB, one WAL file: a checkpoint then holds the database for ~10–30 ms (workers/checkpointer.ts). */
+export const DEFAULT_CHECKPOINT_WAL_BYTES = 16 * 1024 * 1024;
+
 /** A database error from the thread, with PostgreSQL's fields (code = SQLSTATE) as the pg driver has them. */
 const databaseError = (fields: DatabaseErrorFields) => Object.assign(new Error(fields.message), fields);
 
@@ -17,6 +30,7 @@ export class PGliteDatabase implements Database {
   readonly kind = 'pglite';
   private readonly waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private readonly listeners = new Map<string, Set<() => void>>();
+  private readonly checkpointListeners = new Set<(outcome: CheckpointOutcome) => void>();
   private nextId = 1;
   /** Set once the thread has stopped: every call fails with it from then on. */
   private stopped?: Error;
@@ -27,8 +41,13 @@ export class PGliteDatabase implements Database {
     thread.on('exit', (code) => this.stop(new Error(`the embedded database thread stopped (exit code ${code})`)));
   }
 
-  static async open(dataDir: string): Promise<PGliteDatabase> {
-    const thread = new Worker(DATABASE_WORKER_FILE, { workerData: { dataDir } satisfies DatabaseThreadData });
+  static async open(dataDir: string, options: PGliteOptions = {}): Promise<PGliteDatabase> {
+    const workerData: DatabaseThreadData = {
+      dataDir,
+      checkpointWalBytes: options.checkpointWalBytes ?? DEFAULT_CHECKPOINT_WAL_BYTES,
+      checkpointCheckMs: options.checkpointCheckMs ?? 1_000,
+    };
+    const thread = new Worker(DATABASE_WORKER_FILE, { workerData });
     const handlers: { message?: (reply: DatabaseReply) => void; error?: (error: Error) => void; exit?: (code: number) => void } = {};
     try {
       await new Promise<void>((resolve, reject) => {
@@ -76,6 +95,11 @@ export class PGliteDatabase implements Database {
     return async () => void listeners.delete(listener);
   }
 
+  /** Hears every checkpoint the database thread makes (for metrics and logs). */
+  onCheckpoint(listener: (outcome: CheckpointOutcome) => void): void {
+    this.checkpointListeners.add(listener);
+  }
+
   async run(sql: string, params: readonly string[]): Promise<void> {
     await this.call({ op: 'run', sql, params });
   }
@@ -102,6 +126,11 @@ export class PGliteDatabase implements Database {
   private receive(reply: DatabaseReply): void {
     if (reply.kind === 'notify') {
       for (const listener of this.listeners.get(reply.channel) ?? []) listener();
+      return;
+    }
+    if (reply.kind === 'checkpoint' || reply.kind === 'checkpoint-failed') {
+      const outcome = reply.kind === 'checkpoint' ? { ms: reply.ms } : { error: databaseError(reply.error) };
+      for (const listener of this.checkpointListeners) listener(outcome);
       return;
     }
     if (reply.kind !== 'result' && reply.kind !== 'error') return;

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { unpublishedCount } from '../support/outbox.js';
+import { unpublishedCount, waitUntil } from '../support/outbox.js';
 
 const example = JSON.parse(readFileSync(new URL('../fixtures/contract-example.json', import.meta.url), 'utf8'));
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp();
+  // A checkpoint after every MB of WAL, so that the checkpoint test writes little.
+  t = await startTestApp({ env: { PES_CHECKPOINT_WAL_MB: '1' } });
 });
 afterAll(() => t.close());
 
@@ -108,6 +109,15 @@ describe('GET /metrics', () => {
     expect(age).toBeLessThan(3_660);
     await t.services.db.query('UPDATE event_outbox SET published_at = now()');
     expect(sample(await scrape(), 'pes_outbox_oldest_unpublished_age_seconds')).toBe(0);
+  });
+
+  it('times the checkpoints of the embedded database', async () => {
+    const checkpoints = async () => sample(await scrape(), 'pes_embedded_checkpoint_seconds_count') ?? 0;
+    const before = await checkpoints();
+    await t.services.db.query('CREATE TABLE filler (v text)');
+    await t.services.db.query("INSERT INTO filler SELECT repeat('x', 2000) FROM generate_series(1, 1500)");
+    await waitUntil(async () => (await checkpoints()) > before, 'a checkpoint in /metrics', 10_000);
+    expect(sample(await scrape(), 'pes_embedded_checkpoint_failures_total')).toBe(0);
   });
 
   it('includes the Node.js process metrics', async () => {
