@@ -96,10 +96,18 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   const metrics = new ServiceMetrics({ pool, db });
   pool.onWorkerError((error) => app.log.error({ err: error }, 'a validation worker failed outside any task'));
   if (db instanceof PGliteDatabase) {
+    // Failures (a full disk, say) are logged when they start and when checkpoints succeed again, not every second.
+    let failing = false;
     db.onCheckpoint((outcome) => {
-      if ('ms' in outcome) return metrics.observeCheckpoint(outcome.ms);
+      if ('ms' in outcome) {
+        metrics.observeCheckpoint(outcome.ms);
+        if (failing) app.log.info('embedded database checkpoints succeed again');
+        failing = false;
+        return;
+      }
       metrics.observeFailedCheckpoint();
-      app.log.warn({ err: outcome.error }, 'embedded database checkpoint failed: its WAL keeps growing until one succeeds');
+      if (!failing) app.log.warn({ err: outcome.error }, 'embedded database checkpoint failed: its WAL grows until one succeeds (retried every second)');
+      failing = true;
     });
   }
   // Order matters: auth's hook runs before the rate limiter's (which needs the principal), and

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PROJECT_ROOT } from './paths.js';
 import { ApiKeyFormatError, parseApiKeys, type ApiKeyEntry } from './security/api-keys.js';
+import { DEFAULT_CHECKPOINT_WAL_MB } from './storage/pglite.js';
 
 /** Every setting the service reads, validated once at start. */
 export interface Config {
@@ -118,9 +119,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host,
     databaseUrl,
     dataDir: env.PES_DATA_DIR || join(PROJECT_ROOT, '.pes-data'),
-    // PGlite never checkpoints by itself (workers/checkpointer.ts): one WAL file's worth keeps each
-    // checkpoint's hold on the database short (~10–30 ms) and the WAL on disk near 80 MB.
-    checkpointWalBytes: integer(env, 'PES_CHECKPOINT_WAL_MB', 16, 0, 65_536) * 1024 * 1024,
+    // PGlite never checkpoints by itself (workers/checkpointer.ts).
+    checkpointWalBytes: integer(env, 'PES_CHECKPOINT_WAL_MB', DEFAULT_CHECKPOINT_WAL_MB, 0, 65_536) * 1024 * 1024,
     workers,
     maxQueue: integer(env, 'PES_MAX_QUEUE', workers * 64, 1, 1_000_000),
     // Half the 100 ms P99 objective: the other half is for the request's own work and its answer.

@@ -43,7 +43,15 @@ try {
 
 const checkpointer =
   checkpointWalBytes > 0
-    ? startCheckpointer(db, {
+    ? startCheckpointer({
+        walSinceCheckpoint: async () =>
+          (
+            await db.query<{ since: number }>(
+              // pg_control_checkpoint() reads the control file: where the last checkpoint's redo began.
+              'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), redo_lsn)::float8 AS since FROM pg_control_checkpoint()',
+            )
+          ).rows[0].since,
+        checkpoint,
         walBytes: checkpointWalBytes,
         checkEveryMs: checkpointCheckMs,
         onCheckpoint: (outcome) =>
@@ -102,10 +110,25 @@ async function end(id: number, commit: boolean): Promise<void> {
  */
 function run(sql: string, params: readonly string[]): Promise<unknown> {
   const message = Buffer.concat([serialize.parse({ text: sql }), serialize.bind({ values: [...params] }), serialize.execute(), serialize.sync()]);
+  return exclusively(() => db.execProtocol(message, { syncToFs: false }));
+}
+
+/** A checkpoint, and how long it held the database (ms): the wait for PGlite's locks not included. */
+function checkpoint(): Promise<number> {
+  const message = serialize.query('CHECKPOINT');
+  return exclusively(async () => {
+    const started = performance.now();
+    await db.execProtocol(message, { syncToFs: false });
+    return performance.now() - started;
+  });
+}
+
+/** Runs `work` holding both of PGlite's locks, as query() does, once the database is known to be open. */
+function exclusively<T>(work: () => Promise<T>): Promise<T> {
   return db._runExclusiveTransaction(() =>
     db._runExclusiveQuery(async () => {
       await db._checkReady(); // as query() does: fail cleanly once closing
-      return db.execProtocol(message, { syncToFs: false });
+      return work();
     }),
   );
 }
@@ -132,7 +155,7 @@ async function handle(request: DatabaseRequest): Promise<unknown> {
       await db.listen(request.channel, () => post({ kind: 'notify', channel: request.channel }));
       return undefined;
     case 'close':
-      checkpointer?.stop();
+      await checkpointer?.stop();
       await db.close();
       return undefined;
   }

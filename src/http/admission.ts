@@ -20,8 +20,8 @@
  *    thread); while the median wait is under half the target it grows by a quarter each
  *    interval in which it was reached, and each interval after five intervals of such waits,
  *    until it is lifted (four times the most in flight since it fell).
- *    Intervals are 50 ms (ADMISSION_INTERVAL_MS): the limit first falls 100 ms into a jump in
- *    load rather than 200 ms, and what a jump lets in meanwhile is what the accepted tail is made
+ *    Intervals are 50 ms (ADMISSION_INTERVAL_MS): the limit falls at the earliest ~100 ms into a
+ *    jump in load rather than ~200 ms, and what a jump lets in meanwhile is what the accepted tail is made
  *    of. From half to twice the sustainable rate (same-time alternating runs on 2 cores, 9 rounds
  *    each): accepted P99 54–110 ms, median 65, against 80–205 ms, median 100, with 100 ms
  *    intervals, lower in every round; refusals at 0.7–1× the sustainable rate were no more

@@ -96,7 +96,7 @@ export class ServiceMetrics {
     });
     this.failedCheckpoints = new Counter({
       name: 'pes_embedded_checkpoint_failures_total',
-      help: 'Checkpoints of the embedded database that failed (its WAL keeps growing until one succeeds)',
+      help: 'Checkpoints of the embedded database (or the looks at its WAL before them) that failed; its WAL keeps growing until one succeeds',
       registers,
     });
     new Gauge({

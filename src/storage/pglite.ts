@@ -12,11 +12,13 @@ export interface PGliteOptions {
   readonly checkpointCheckMs?: number;
 }
 
-/** What a checkpoint of the database thread's own came to: how long it held the database, or why it failed. */
+/** What a checkpoint of the database thread's own came to: how long it held the database, or why it (or the look at the WAL before it) failed. */
 export type CheckpointOutcome = { readonly ms: number } | { readonly error: Error };
 
-/** 16 MB, one WAL file: a checkpoint then holds the database for ~10–30 ms (workers/checkpointer.ts). */
-export const DEFAULT_CHECKPOINT_WAL_BYTES = 16 * 1024 * 1024;
+/** One WAL file's worth: a checkpoint then holds the database for ~10–30 ms (workers/checkpointer.ts). */
+export const DEFAULT_CHECKPOINT_WAL_MB = 16;
+/** How often the database thread looks at the WAL written since the last checkpoint (ms). */
+const CHECKPOINT_CHECK_MS = 1_000;
 
 /** A database error from the thread, with PostgreSQL's fields (code = SQLSTATE) as the pg driver has them. */
 const databaseError = (fields: DatabaseErrorFields) => Object.assign(new Error(fields.message), fields);
@@ -44,8 +46,8 @@ export class PGliteDatabase implements Database {
   static async open(dataDir: string, options: PGliteOptions = {}): Promise<PGliteDatabase> {
     const workerData: DatabaseThreadData = {
       dataDir,
-      checkpointWalBytes: options.checkpointWalBytes ?? DEFAULT_CHECKPOINT_WAL_BYTES,
-      checkpointCheckMs: options.checkpointCheckMs ?? 1_000,
+      checkpointWalBytes: options.checkpointWalBytes ?? DEFAULT_CHECKPOINT_WAL_MB * 1024 * 1024,
+      checkpointCheckMs: options.checkpointCheckMs ?? CHECKPOINT_CHECK_MS,
     };
     const thread = new Worker(DATABASE_WORKER_FILE, { workerData });
     const handlers: { message?: (reply: DatabaseReply) => void; error?: (error: Error) => void; exit?: (code: number) => void } = {};

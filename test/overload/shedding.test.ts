@@ -201,7 +201,7 @@ describe('load shedding when every validation keeps waiting (a standing queue)',
     const validate = (id: string, payload = decisionRequest(id)) => queued.app.inject({ method: 'POST', url: '/api/v1/validate', payload });
     expect((await untilServed(() => validate('warm-up'))).statusCode).toBe(200);
     // A backlog for one worker: each waits behind the ones before it, for far longer than 20 ms.
-    // Long enough to outlast the limit's fall: it is first set 200 ms in, to 3/4 of the most in
+    // Long enough to outlast the limit's fall: it is first set ~100 ms in, to 3/4 of the most in
     // flight, and a probe is refused only while more than that are still in flight. A backlog of
     // 100 that one fast worker drained in ~300 ms was below the limit by then (the test was flaky).
     let drained = false;

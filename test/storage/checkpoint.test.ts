@@ -15,7 +15,7 @@ async function checkpointState(db: PGliteDatabase): Promise<{ redo: string; sinc
   return { redo: row.redo, sinceBytes: row.since };
 }
 
-/** About `mb` MB of WAL: rows of 2 KB, in one statement. */
+/** About `mb` MB of WAL: rows of 2 KB, stored as they are (STORAGE PLAIN: never compressed), in one statement. */
 async function writeWal(db: PGliteDatabase, mb: number): Promise<void> {
   await db.query("INSERT INTO filler (v) SELECT repeat('x', 2000) FROM generate_series(1, $1::int)", [mb * 500]);
 }
@@ -33,7 +33,7 @@ describe('checkpoints of the embedded database', () => {
   const open = async (checkpointWalBytes: number) => {
     dataDir = mkdtempSync(join(tmpdir(), 'pes-checkpoint-'));
     db = await PGliteDatabase.open(dataDir, { checkpointWalBytes, checkpointCheckMs: 20 });
-    await db.exec('CREATE TABLE filler (k serial PRIMARY KEY, v text)');
+    await db.exec('CREATE TABLE filler (k serial PRIMARY KEY, v text); ALTER TABLE filler ALTER v SET STORAGE PLAIN');
     return db;
   };
 
@@ -43,8 +43,8 @@ describe('checkpoints of the embedded database', () => {
     db.onCheckpoint((outcome) => outcomes.push(outcome));
     const before = await checkpointState(db);
     await writeWal(db, 1);
-    // Under the threshold: no checkpoint, however long it waits.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Under the threshold: no checkpoint through 25 looks (one every 20 ms).
+    await new Promise((resolve) => setTimeout(resolve, 500));
     expect(outcomes).toEqual([]);
     await writeWal(db, 3);
     await waitUntil(() => outcomes.length > 0, 'a checkpoint', 10_000);
@@ -59,8 +59,9 @@ describe('checkpoints of the embedded database', () => {
     const outcomes: CheckpointOutcome[] = [];
     db.onCheckpoint((outcome) => outcomes.push(outcome));
     const before = await checkpointState(db);
-    await writeWal(db, 4);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await writeWal(db, 5);
+    // A threshold of 0 read as "at every look" would have checkpointed many times by now.
+    await new Promise((resolve) => setTimeout(resolve, 500));
     expect(outcomes).toEqual([]);
     const after = await checkpointState(db);
     expect(after.redo).toBe(before.redo);
