@@ -39,7 +39,7 @@ export function startCheckpointer(options: CheckpointerOptions): { stop(): Promi
     if (outcome) options.onCheckpoint(outcome);
   };
   const timer = setInterval(() => {
-    if (looking || stopped) return;
+    if (looking) return;
     looking = checkpointIfDue().finally(() => (looking = undefined));
   }, options.checkEveryMs);
   timer.unref();

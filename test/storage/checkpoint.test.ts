@@ -30,18 +30,19 @@ describe('checkpoints of the embedded database', () => {
     db = undefined;
     rmSync(dataDir, { recursive: true, force: true });
   });
+  /** A fresh folder database that looks every 20 ms, the checkpoints it reports, and where its last one left the WAL. */
   const open = async (checkpointWalBytes: number) => {
     dataDir = mkdtempSync(join(tmpdir(), 'pes-checkpoint-'));
-    db = await PGliteDatabase.open(dataDir, { checkpointWalBytes, checkpointCheckMs: 20 });
-    await db.exec('CREATE TABLE filler (k serial PRIMARY KEY, v text); ALTER TABLE filler ALTER v SET STORAGE PLAIN');
-    return db;
+    const opened = await PGliteDatabase.open(dataDir, { checkpointWalBytes, checkpointCheckMs: 20 });
+    db = opened;
+    await opened.exec('CREATE TABLE filler (k serial PRIMARY KEY, v text); ALTER TABLE filler ALTER v SET STORAGE PLAIN');
+    const outcomes: CheckpointOutcome[] = [];
+    opened.onCheckpoint((outcome) => outcomes.push(outcome));
+    return { db: opened, outcomes, before: await checkpointState(opened) };
   };
 
   it('checkpoints once the WAL written since the last checkpoint reaches the threshold, and says how long it took', async () => {
-    const db = await open(2 * MB);
-    const outcomes: CheckpointOutcome[] = [];
-    db.onCheckpoint((outcome) => outcomes.push(outcome));
-    const before = await checkpointState(db);
+    const { db, outcomes, before } = await open(2 * MB);
     await writeWal(db, 1);
     // Under the threshold: no checkpoint through 25 looks (one every 20 ms).
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -55,10 +56,7 @@ describe('checkpoints of the embedded database', () => {
   });
 
   it('never checkpoints with a threshold of 0, as PGlite left alone', async () => {
-    const db = await open(0);
-    const outcomes: CheckpointOutcome[] = [];
-    db.onCheckpoint((outcome) => outcomes.push(outcome));
-    const before = await checkpointState(db);
+    const { db, outcomes, before } = await open(0);
     await writeWal(db, 5);
     // A threshold of 0 read as "at every look" would have checkpointed many times by now.
     await new Promise((resolve) => setTimeout(resolve, 500));
