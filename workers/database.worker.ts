@@ -3,6 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { serialize } from 'pg-protocol';
 import { startCheckpointer } from './checkpointer.js';
+import { ExtendedQueryWriter } from './extended-query.js';
 import { errorFields, type DatabaseReply, type DatabaseRequest, type DatabaseThreadData } from './database-messages.js';
 
 /**
@@ -96,21 +97,23 @@ async function end(id: number, commit: boolean): Promise<void> {
   }
 }
 
+const auditMessages = new ExtendedQueryWriter();
+
 /**
  * One statement as Parse, Bind, Execute and Sync in a single protocol call. PGlite's query() makes
  * six calls (Parse, Describe to learn the parameter types, Bind, Describe, Execute, Sync); for the
  * audit write, whose parameters are text cast in the SQL and whose rows nobody reads, that was
  * ~30 % of a batch's time (lone record 0.88 → 0.58 ms, four records 1.44 → 1.03 ms, medians of
- * 21 interleaved rounds). execProtocol takes none of PGlite's locks: taking both as query() does
- * keeps the statement out of a transaction another caller holds open. No syncToFs: this thread's
- * file systems (a folder, or memory://) write through and their syncToFs does nothing, while
- * PGlite's wrapper around it takes a lock of its own (5–12 % of this thread's CPU per record at
- * 800 records/s, three A/B rounds). test/storage/pglite-crash.test.ts would see a PGlite whose
- * folder needed it: records acknowledged before a SIGKILL must be there after.
+ * 21 interleaved rounds). The message is written once the locks are held: its bytes live in a
+ * buffer the next statement reuses. execProtocol takes none of PGlite's locks: taking both as
+ * query() does keeps the statement out of a transaction another caller holds open. No syncToFs:
+ * this thread's file systems (a folder, or memory://) write through and their syncToFs does
+ * nothing, while PGlite's wrapper around it takes a lock of its own (5–12 % of this thread's CPU
+ * per record at 800 records/s, three A/B rounds). test/storage/pglite-crash.test.ts would see a
+ * PGlite whose folder needed it: records acknowledged before a SIGKILL must be there after.
  */
 function run(sql: string, params: readonly string[]): Promise<unknown> {
-  const message = Buffer.concat([serialize.parse({ text: sql }), serialize.bind({ values: [...params] }), serialize.execute(), serialize.sync()]);
-  return exclusively(() => db.execProtocol(message, { syncToFs: false }));
+  return exclusively(() => db.execProtocol(auditMessages.write(sql, params), { syncToFs: false }));
 }
 
 /** A checkpoint, and how long it held the database (ms): the wait for PGlite's locks not included. */
