@@ -31,7 +31,7 @@ function record(i: number, description: string) {
 }
 
 const writer = new ExtendedQueryWriter();
-const rows: Array<{ records: number; text: string; bytes: number; pgProtocolUs: number; writerUs: number; ratio: number }> = [];
+const rows: Array<Record<string, number | string>> = [];
 for (const records of [1, 16, 256]) {
   for (const [text, description] of [['ASCII', 'AAPL would be 12.40% of NAV'], ['one non-ASCII character', 'AAPL would be 12.40% of NAV €']]) {
     const doc = batchDocument(Array.from({ length: records }, (_, i) => record(i, i === 0 ? description : 'AAPL would be 12.40% of NAV')), 'topic');
@@ -46,7 +46,9 @@ for (const records of [1, 16, 256]) {
     const [before, now] = bench.tasks.map(summarise);
     rows.push({
       records, text, bytes: Buffer.byteLength(doc),
-      pgProtocolUs: Number(fixed(before.meanMs * 1000, 2)), writerUs: Number(fixed(now.meanMs * 1000, 2)), ratio: Number(fixed(before.meanMs / now.meanMs, 1)),
+      'pg-protocol + concat, µs': Number(fixed(before.meanMs * 1000, 2)),
+      'ExtendedQueryWriter, µs': Number(fixed(now.meanMs * 1000, 2)),
+      'times faster': Number(fixed(before.meanMs / now.meanMs, 1)),
     });
   }
 }
