@@ -5,7 +5,7 @@
  * short-lived Buffers per audit record, which V8 counts as external memory until a scavenge, and
  * which started a third of the database thread's mark-compacts (13–14 against 8–9 per 15,000 lone
  * records, pauses 36–53 against 23–33 ms in all, three alternating runs). Writing in place is also
- * faster: 2.6× for a lone record, 33× for a batch of 256 (bench/audit-message.bench.ts).
+ * faster: 2.6–9× for a lone record, 5–33× for a batch of 256 (bench/audit-message.bench.ts).
  *
  * Parameters are text, with unspecified types (the SQL casts them); results are asked for in text.
  */
