@@ -28,4 +28,20 @@ describe('ExtendedQueryWriter', () => {
     expect(Buffer.from(writer.write('SELECT $1', [large]))).toEqual(reference('SELECT $1', [large]));
     expect(Buffer.from(writer.write('SELECT $1', ['small']))).toEqual(reference('SELECT $1', ['small']));
   });
+
+  it('names a statement to prepare, and leaves the Parse out once it is prepared', () => {
+    const writer = new ExtendedQueryWriter();
+    const sql = 'SELECT pes_record_validation_batch($1::jsonb)';
+    const bind = [serialize.bind({ statement: 'pes_run_1', values: ['{}'] }), serialize.execute(), serialize.sync()];
+    expect(Buffer.from(writer.write(sql, ['{}'], { name: 'pes_run_1', prepared: false }))).toEqual(
+      Buffer.concat([serialize.parse({ name: 'pes_run_1', text: sql }), ...bind]),
+    );
+    expect(Buffer.from(writer.write(sql, ['{}'], { name: 'pes_run_1', prepared: true }))).toEqual(Buffer.concat(bind));
+  });
+
+  it('closes a prepared statement', () => {
+    expect(Buffer.from(new ExtendedQueryWriter().close('pes_run_1'))).toEqual(
+      Buffer.concat([serialize.close({ type: 'S', name: 'pes_run_1' }), serialize.sync()]),
+    );
+  });
 });

@@ -70,6 +70,21 @@ describe('embedded database on its own thread', () => {
     expect(settings).toEqual([{ name: 'synchronous_commit', setting: 'on' }, { name: 'wal_init_zero', setting: 'off' }]);
   });
 
+  it('runs a statement again and again, also after a run of it failed', async () => {
+    await db.exec('CREATE TABLE docs (d jsonb NOT NULL)');
+    const insert = 'INSERT INTO docs SELECT $1::jsonb';
+    await db.run(insert, ['{"n": 1}']);
+    await db.run(insert, ['{"n": 2}']);
+    // The first run of a statement prepares it; this one fails after its Parse (at the cast), and
+    // the runs after it must still work, with their own parameters.
+    const other = 'INSERT INTO docs SELECT $1::jsonb WHERE true';
+    await expect(db.run(other, ['not json'])).rejects.toMatchObject({ code: '22P02' });
+    await db.run(other, ['{"n": 3}']);
+    await db.run(insert, ['{"n": 4}']);
+    const rows = await db.query<{ n: number }>("SELECT (d->>'n')::int AS n FROM docs ORDER BY n");
+    expect(rows.map((r) => r.n)).toEqual([1, 2, 3, 4]);
+  });
+
   it('fails calls made after it closed instead of leaving them waiting', async () => {
     const other = await PGliteDatabase.open('memory://');
     await other.close();
