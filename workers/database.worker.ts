@@ -97,41 +97,42 @@ async function end(id: number, commit: boolean): Promise<void> {
   }
 }
 
-const auditMessages = new ExtendedQueryWriter();
-/** The statements run() has prepared, by SQL text: their names. */
-const preparedStatements = new Map<string, string>();
+const runMessages = new ExtendedQueryWriter();
+/** Each SQL text run() has seen: the name it is prepared under, and whether it is prepared now. */
+const runStatements = new Map<string, { readonly name: string; prepared: boolean }>();
+/** A prepared statement that is gone (26000) or whose cached plan no longer fits (0A000): prepare it again. */
+const STATEMENT_TO_PREPARE_AGAIN = new Set(['26000', '0A000']);
 
 /**
- * One statement as Bind, Execute and Sync in a single protocol call, Parse too the first time:
- * the statement stays prepared under a name, so PostgreSQL does not parse and plan it again for
- * each batch. PGlite's query() makes six calls (Parse, Describe to learn the parameter types,
- * Bind, Describe, Execute, Sync); for the audit write, whose parameters are text cast in the SQL
- * and whose rows nobody reads, that was ~30 % of a batch's time (lone record 0.88 → 0.58 ms, four
- * records 1.44 → 1.03 ms, medians of 21 interleaved rounds); keeping it prepared took another
- * 13 % off a lone record (579 → 500 µs per record) and 12 % at four callers (356 → 315 µs),
- * medians of five alternating runs, each run faster; none measurable in batches of 64. The
- * message is written once the locks are held: its bytes live in a buffer the next statement
- * reuses. execProtocol takes none of PGlite's locks: taking both as query() does keeps the
- * statement out of a transaction another caller holds open. No syncToFs: this thread's file
- * systems (a folder, or memory://) write through and their syncToFs does nothing, while PGlite's
- * wrapper around it takes a lock of its own (5–12 % of this thread's CPU per record at 800
- * records/s, three A/B rounds). test/storage/pglite-crash.test.ts would see a PGlite whose folder
- * needed it: records acknowledged before a SIGKILL must be there after.
+ * One statement whose rows nobody reads, as a single protocol call: Bind, Execute and Sync, with
+ * Parse the first time, for it stays prepared under a name of its own (parsed once, its plan
+ * cached). PGlite's query() makes six calls instead, an unnamed Parse among them: the lone audit
+ * record went from 0.88 to 0.58 ms with one call, and to 13 % less again prepared
+ * (docs/events.md has the figures). The message is written once PGlite's locks are held, and
+ * passed on at once: its bytes live in a buffer the next statement reuses. No syncToFs: this
+ * thread's file systems (a folder, or memory://) write through and their syncToFs does nothing,
+ * while PGlite's wrapper around it takes a lock of its own. test/storage/pglite-crash.test.ts would
+ * see a PGlite whose folder needed it: records acknowledged before a SIGKILL must be there after.
  */
 function run(sql: string, params: readonly string[]): Promise<unknown> {
+  const statement = runStatements.get(sql) ?? { name: `pes_run_${runStatements.size + 1}`, prepared: false };
+  runStatements.set(sql, statement);
+  const execute = async () => {
+    const result = await db.execProtocol(runMessages.write(sql, params, statement), { syncToFs: false });
+    statement.prepared = true;
+    return result;
+  };
   return exclusively(async () => {
-    const prepared = preparedStatements.get(sql);
-    if (prepared) return db.execProtocol(auditMessages.write(sql, params, { name: prepared, prepared: true }), { syncToFs: false });
-    const name = `pes_run_${preparedStatements.size + 1}`;
     try {
-      const result = await db.execProtocol(auditMessages.write(sql, params, { name, prepared: false }), { syncToFs: false });
-      preparedStatements.set(sql, name);
-      return result;
+      return await execute();
     } catch (error) {
-      // The Parse may have succeeded before the Bind or Execute failed: forget the name so that
-      // the next try can prepare it again.
-      await db.execProtocol(auditMessages.close(name), { syncToFs: false }).catch(() => undefined);
-      throw error;
+      // A first run that failed after its Parse may have left the statement: the next one
+      // closes it before parsing again, for it is still not `prepared`.
+      const code = (error as { code?: unknown }).code;
+      if (!statement.prepared || typeof code !== 'string' || !STATEMENT_TO_PREPARE_AGAIN.has(code)) throw error;
+      // The failed run was rolled back whole: prepared again, the statement runs now.
+      statement.prepared = false;
+      return execute();
     }
   });
 }

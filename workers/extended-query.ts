@@ -5,7 +5,8 @@
  * short-lived Buffers per audit record, which V8 counts as external memory until a scavenge, and
  * which started a third of the database thread's mark-compacts (13–14 against 8–9 per 15,000 lone
  * records, pauses 36–53 against 23–33 ms in all, three alternating runs). Writing in place is also
- * faster: 2.6–9× for a lone record, 5–33× for a batch of 256 (bench/audit-message.bench.ts).
+ * faster: 2.6–9× for a lone ASCII record, 5–33× for a batch of 256, 1.1–5.3× when the text holds a
+ * non-ASCII character (bench/audit-message.bench.ts).
  *
  * Parameters are text, with unspecified types (the SQL casts them); results are asked for in text.
  */
@@ -17,22 +18,28 @@ export class ExtendedQueryWriter {
    *   10,000-position decisions, say) gets a buffer of its own, dropped after it.
    */
   constructor(private readonly keepBytes = 1024 * 1024) {
-    this.buffer = Buffer.allocUnsafeSlow(64 * 1024);
+    this.buffer = Buffer.allocUnsafeSlow(Math.min(64 * 1024, keepBytes));
   }
 
   /**
-   * The messages for `sql` with `params`. `statement` names a prepared statement: PostgreSQL
-   * keeps its parse and plan, and once `prepared` the Parse message is left out ('' is the unnamed
-   * statement, parsed every time). The bytes are valid until the next call: pass them on (PGlite's
-   * execProtocol reads them before it returns its promise) before writing another.
+   * The messages for `sql` with `params`, as `statement`: '' is the unnamed statement, parsed
+   * each time. A named one is prepared: PostgreSQL keeps it, parsed, with its cached plan; until
+   * it is `prepared` the messages close that name first (nothing, if it does not exist: a first
+   * run that failed after its Parse may have left it) and parse it again; once it is, they leave
+   * the Parse out.
+   *
+   * The bytes are valid until the next call: hand them to PGlite's execProtocol in the same
+   * synchronous step (it copies them into the database before it returns its promise).
    */
-  write(sql: string, params: readonly string[], statement: { name: string; prepared: boolean } = UNNAMED): Uint8Array {
+  write(sql: string, params: readonly string[], statement: { readonly name: string; readonly prepared: boolean }): Uint8Array {
     const nameBytes = Buffer.byteLength(statement.name);
-    const sqlBytes = statement.prepared ? 0 : Buffer.byteLength(sql);
+    const parsing = !statement.prepared;
+    const closing = parsing && statement.name !== '';
+    const sqlBytes = parsing ? Buffer.byteLength(sql) : 0;
     const paramBytes = params.map((param) => Buffer.byteLength(param));
-    // Parse 5 + name + 1 + sql + 1 + 2; Bind 5 + 1 + name + 1 + 2 + 2n + 2 + 4n + values + 4; Execute 10; Sync 5.
-    const parseBytes = statement.prepared ? 0 : 9 + nameBytes + sqlBytes;
-    const size = parseBytes + 30 + nameBytes + 6 * params.length + paramBytes.reduce((sum, bytes) => sum + bytes, 0);
+    // Close 7 + name; Parse 9 + name + sql; Bind 15 + name + 6n + values; Execute 10; Sync 5.
+    const size = (closing ? 7 + nameBytes : 0) + (parsing ? 9 + nameBytes + sqlBytes : 0) +
+      30 + nameBytes + 6 * params.length + paramBytes.reduce((sum, bytes) => sum + bytes, 0);
     const b = this.bufferOf(size);
 
     // Buffer.write is given each string's byte length: without it, writing a string with any
@@ -49,7 +56,14 @@ export class ExtendedQueryWriter {
       b[at++] = 0;
     };
 
-    if (!statement.prepared) {
+    if (closing) {
+      const close = start(0x43); // 'C'
+      b[at++] = 0x53; // a statement, not a portal
+      cString(statement.name, nameBytes);
+      end(close);
+    }
+
+    if (parsing) {
       const parse = start(0x50); // 'P'
       cString(statement.name, nameBytes);
       cString(sql, sqlBytes);
@@ -80,25 +94,10 @@ export class ExtendedQueryWriter {
     return b.subarray(0, at);
   }
 
-  /** Close of the prepared statement `name`, and Sync: PostgreSQL forgets it (no error if it never existed). */
-  close(name: string): Uint8Array {
-    const nameBytes = Buffer.byteLength(name);
-    const b = this.bufferOf(12 + nameBytes);
-    b[0] = 0x43; // 'C'
-    b.writeInt32BE(6 + nameBytes, 1);
-    b[5] = 0x53; // a statement, not a portal
-    b.write(name, 6, nameBytes);
-    b[6 + nameBytes] = 0;
-    b[7 + nameBytes] = 0x53; // 'S'ync
-    b.writeInt32BE(4, 8 + nameBytes);
-    return b.subarray(0, 12 + nameBytes);
-  }
-
   private bufferOf(size: number): Buffer {
-    const b = size <= this.buffer.length ? this.buffer : Buffer.allocUnsafeSlow(size);
-    if (b.length <= this.keepBytes) this.buffer = b;
-    return b;
+    if (size <= this.buffer.length) return this.buffer;
+    if (size > this.keepBytes) return Buffer.allocUnsafeSlow(size);
+    this.buffer = Buffer.allocUnsafeSlow(Math.min(this.keepBytes, Math.max(size, 2 * this.buffer.length)));
+    return this.buffer;
   }
 }
-
-const UNNAMED = { name: '', prepared: false };

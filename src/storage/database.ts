@@ -15,7 +15,8 @@ export interface Database extends Queryable {
   listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   /**
    * Runs one statement whose rows are not wanted, its parameters as text (casts in the SQL give
-   * their types). PGlite takes it in one protocol call rather than the six of query().
+   * their types). PGlite takes it in one protocol call rather than the six of query(), and keeps
+   * each SQL text prepared for as long as it runs: pass constant SQL, not SQL built per call.
    */
   run(sql: string, params: readonly string[]): Promise<void>;
   /** Runs a script of several statements (a migration). */

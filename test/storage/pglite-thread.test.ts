@@ -70,17 +70,23 @@ describe('embedded database on its own thread', () => {
     expect(settings).toEqual([{ name: 'synchronous_commit', setting: 'on' }, { name: 'wal_init_zero', setting: 'off' }]);
   });
 
-  it('runs a statement again and again, also after a run of it failed', async () => {
+  it('keeps a statement it runs prepared, also after a run of it failed, and prepares it again when it is gone', async () => {
     await db.exec('CREATE TABLE docs (d jsonb NOT NULL)');
+    const prepared = () => db.query<{ name: string; statement: string }>('SELECT name, statement FROM pg_prepared_statements ORDER BY name');
     const insert = 'INSERT INTO docs SELECT $1::jsonb';
     await db.run(insert, ['{"n": 1}']);
     await db.run(insert, ['{"n": 2}']);
-    // The first run of a statement prepares it; this one fails after its Parse (at the cast), and
-    // the runs after it must still work, with their own parameters.
+    expect(await prepared()).toEqual([{ name: 'pes_run_1', statement: insert }]);
+
+    // This statement's first run fails after its Parse (at the cast): the runs after it still work.
     const other = 'INSERT INTO docs SELECT $1::jsonb WHERE true';
     await expect(db.run(other, ['not json'])).rejects.toMatchObject({ code: '22P02' });
     await db.run(other, ['{"n": 3}']);
+    expect(await prepared()).toEqual([{ name: 'pes_run_1', statement: insert }, { name: 'pes_run_2', statement: other }]);
+
+    await db.exec('DEALLOCATE ALL');
     await db.run(insert, ['{"n": 4}']);
+    expect(await prepared()).toEqual([{ name: 'pes_run_1', statement: insert }]);
     const rows = await db.query<{ n: number }>("SELECT (d->>'n')::int AS n FROM docs ORDER BY n");
     expect(rows.map((r) => r.n)).toEqual([1, 2, 3, 4]);
   });
