@@ -8,18 +8,13 @@ export const GROUP_ATTRIBUTES = ['sector', 'industry', 'country', 'currency', 'a
 export type GroupAttribute = (typeof GROUP_ATTRIBUTES)[number];
 export type NumericAttribute = 'beta' | 'adv' | 'shares_outstanding' | 'lot_size';
 export type FlagAttribute = 'is_government' | 'is_fund';
-
-/** The code of `value` among `labels`, appending it when new (dictionary encoding of a column). */
-export function internLabel(value: string, labels: string[], codeOf: StringIndex): number {
-  const code = codeOf.getOrInsert(value, labels.length);
-  if (code === labels.length) labels.push(value);
-  return code;
-}
+/** Lookups of a symbol's slot; the portfolio's index never changes once built. */
+export type SymbolSlots = Pick<StringIndex, 'get' | 'has' | 'size'>;
 
 /** Group codes for one attribute: codes[i] indexes labels; -1 means the attribute is missing. */
 export interface GroupColumn {
   readonly codes: Int32Array;
-  readonly labels: string[];
+  readonly labels: readonly string[];
 }
 
 /**
@@ -28,8 +23,10 @@ export interface GroupColumn {
  */
 export class PortfolioColumns {
   readonly n: number;
-  readonly symbols: string[];
-  readonly index: StringIndex;
+  /** The symbol in each slot. */
+  readonly symbols: readonly string[];
+  /** Each symbol's slot: its code in the index whose list `symbols` is. */
+  private readonly slots: StringIndex;
   /** Valuation price per symbol. */
   readonly mark: Float64Array;
   readonly preQty: Float64Array;
@@ -47,7 +44,8 @@ export class PortfolioColumns {
   // Slots past an array's end have nothing there (positionOf is the request's positions array).
   private readonly positionOf: ReadonlyArray<Position | undefined>;
   private readonly instrumentOf: ReadonlyArray<InstrumentAttributes | undefined>;
-  private readonly tradesOf: ReadonlyArray<Trade[] | undefined>;
+  /** A decision trades few symbols: a Map by slot, not an array with room for every slot. */
+  private readonly tradesOf: ReadonlyMap<number, Trade[]>;
   private readonly groupCache: Map<string, GroupColumn>;
   private readonly numericCache: Map<string, Float64Array>;
   private readonly flagCache: Map<string, Uint8Array>;
@@ -55,7 +53,6 @@ export class PortfolioColumns {
   private compiledCovariance?: CompiledCovariance;
 
   constructor(init: {
-    symbols: string[];
     index: StringIndex;
     mark: Float64Array;
     preQty: Float64Array;
@@ -65,12 +62,12 @@ export class PortfolioColumns {
     postCash: number;
     positionOf: ReadonlyArray<Position | undefined>;
     instrumentOf: ReadonlyArray<InstrumentAttributes | undefined>;
-    tradesOf: ReadonlyArray<Trade[] | undefined>;
+    tradesOf: ReadonlyMap<number, Trade[]>;
     riskModel?: RiskModel;
   }, attributesOf?: PortfolioColumns) {
-    this.n = init.symbols.length;
-    this.symbols = init.symbols;
-    this.index = init.index;
+    this.symbols = init.index.keys;
+    this.n = this.symbols.length;
+    this.slots = init.index;
     this.mark = init.mark;
     this.preQty = init.preQty;
     this.postQty = init.postQty;
@@ -114,13 +111,18 @@ export class PortfolioColumns {
     return checkedNav(
       new PortfolioColumns(
         {
-          symbols: this.symbols, index: this.index, mark: this.mark, preQty: this.preQty, postQty, tradeQty,
+          index: this.slots, mark: this.mark, preQty: this.preQty, postQty, tradeQty,
           preCash: this.preCash, postCash, positionOf: this.positionOf, instrumentOf: this.instrumentOf,
           tradesOf: this.tradesOf, riskModel: this.riskModel,
         },
         this,
       ),
     );
+  }
+
+  /** Each symbol's slot (read-only: the slots are fixed once the portfolio is built). */
+  get index(): SymbolSlots {
+    return this.slots;
   }
 
   /** The request's position for a slot (undefined for a symbol only traded). */
@@ -139,7 +141,7 @@ export class PortfolioColumns {
     if (held !== undefined) return held;
     const listed = this.instrumentOf[i]?.[key];
     if (listed !== undefined) return listed;
-    const trades = this.tradesOf[i];
+    const trades = this.tradesOf.get(i);
     if (trades) {
       for (const trade of trades) if (trade[key] !== undefined) return trade[key];
     }
@@ -150,17 +152,12 @@ export class PortfolioColumns {
     let column = this.groupCache.get(attribute);
     if (!column) {
       const codes = new Int32Array(this.n);
-      const labels: string[] = [];
-      const codeOf = new StringIndex();
+      const labels = new StringIndex();
       for (let i = 0; i < this.n; i++) {
         const value = this.attribute(i, attribute);
-        if (value === undefined) {
-          codes[i] = -1;
-          continue;
-        }
-        codes[i] = internLabel(value, labels, codeOf);
+        codes[i] = value === undefined ? -1 : labels.add(value);
       }
-      column = { codes, labels };
+      column = { codes, labels: labels.keys };
       this.groupCache.set(attribute, column);
     }
     return column;
@@ -214,33 +211,30 @@ export function buildPortfolio(request: ValidationRequest): PortfolioColumns {
   }
   const instruments = state.instruments;
   const positions = state.positions;
-  // Arrays sized once: at 100,000 positions, pushing into growing arrays cost ~3× filling them.
-  const capacity = positions.length + decision.trades.length;
-  const symbols: string[] = new Array(capacity);
-  const index = new StringIndex(capacity);
-  // Most held symbols are not traded: their slot stays a hole rather than an empty array.
-  const tradesOf: Array<Trade[] | undefined> = new Array(capacity);
+  // Sized once: at 100,000 positions, pushing into growing arrays cost ~3× filling them.
+  const index = new StringIndex(positions.length + decision.trades.length);
+  const tradesOf = new Map<number, Trade[]>();
 
   for (let p = 0; p < positions.length; p++) {
     const symbol = positions[p].symbol;
-    if (index.getOrInsert(symbol, p) !== p) {
+    if (index.add(symbol) !== p) {
       throw new ServiceError('PES_DUPLICATE_POSITION', `Symbol ${symbol} appears in more than one position`, [
         { path: pointer('portfolio_state', 'positions', p, 'symbol'), message: `duplicate symbol ${symbol}` },
       ]);
     }
-    symbols[p] = symbol;
   }
-  let n = positions.length;
   // Each trade's slot, found once: the cash pass below needs it again.
   const slotOfTrade = new Int32Array(decision.trades.length);
   for (let t = 0; t < decision.trades.length; t++) {
     const trade = decision.trades[t];
-    const i = index.getOrInsert(trade.symbol, n);
-    if (i === n) symbols[n++] = trade.symbol;
+    const i = index.add(trade.symbol);
     slotOfTrade[t] = i;
-    (tradesOf[i] ??= []).push(trade);
+    const trades = tradesOf.get(i);
+    if (trades) trades.push(trade);
+    else tradesOf.set(i, [trade]);
   }
-  symbols.length = n;
+  const symbols = index.keys;
+  const n = symbols.length;
 
   const mark = new Float64Array(n);
   const preQty = new Float64Array(n);
@@ -250,12 +244,12 @@ export function buildPortfolio(request: ValidationRequest): PortfolioColumns {
     const position = i < positions.length ? positions[i] : undefined;
     const instrument = instruments && Object.hasOwn(instruments, symbols[i]) ? instruments[symbols[i]] : undefined;
     if (instrument) instrumentOf[i] = instrument;
-    const trades = tradesOf[i];
-    const price = position?.price ?? instrument?.price ?? trades?.find((t) => t.price !== undefined)?.price;
+    // Trades are looked up only for a slot with no price of its own: most slots are not traded.
+    const price = position?.price ?? instrument?.price ?? tradesOf.get(i)?.find((t) => t.price !== undefined)?.price;
     if (price === undefined) {
       const path = position
         ? pointer('portfolio_state', 'positions', i, 'price')
-        : pointer('decision', 'trades', decision.trades.indexOf(trades![0]), 'price');
+        : pointer('decision', 'trades', decision.trades.indexOf(tradesOf.get(i)![0]), 'price');
       throw new ServiceError('PES_MISSING_PRICE', `No price for ${symbols[i]} on its position, in instruments or on a trade`, [
         { path, message: `no price for ${symbols[i]}` },
       ]);
@@ -277,7 +271,7 @@ export function buildPortfolio(request: ValidationRequest): PortfolioColumns {
   for (let i = 0; i < n; i++) postQty[i] = preQty[i] + tradeQty[i];
 
   const portfolio = new PortfolioColumns({
-    symbols, index, mark, preQty, postQty, tradeQty, positionOf: positions, instrumentOf, tradesOf,
+    index, mark, preQty, postQty, tradeQty, positionOf: positions, instrumentOf, tradesOf,
     riskModel: state.risk_model,
     preCash: state.cash,
     postCash: state.cash + cashMove,

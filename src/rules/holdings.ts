@@ -1,6 +1,6 @@
 import type { CheckKind, CheckSink } from '../engine/checks.js';
 import { amount } from '../engine/format.js';
-import { internLabel, type GroupColumn, type PortfolioColumns } from '../engine/portfolio.js';
+import type { GroupColumn, PortfolioColumns } from '../engine/portfolio.js';
 import { StringIndex } from '../engine/string-index.js';
 
 /** A slot counts as held when its quantity is non-zero before or after the trade. */
@@ -13,17 +13,12 @@ export function issuerColumn(portfolio: PortfolioColumns): GroupColumn {
   const { codes: attributeCodes, labels: attributeLabels } = portfolio.group('issuer');
   if (!attributeCodes.includes(-1)) return { codes: attributeCodes, labels: attributeLabels };
   const codes = new Int32Array(portfolio.n);
-  const labels = attributeLabels.slice();
-  const codeOf = new StringIndex(labels.length + portfolio.n);
-  labels.forEach((label, code) => codeOf.getOrInsert(label, code));
+  // The attribute's labels keep their codes; symbols standing in for an issuer are added after them.
+  const labels = new StringIndex(attributeLabels.length + portfolio.n, attributeLabels);
   for (let i = 0; i < portfolio.n; i++) {
-    if (attributeCodes[i] >= 0) {
-      codes[i] = attributeCodes[i];
-      continue;
-    }
-    codes[i] = internLabel(portfolio.symbols[i], labels, codeOf);
+    codes[i] = attributeCodes[i] >= 0 ? attributeCodes[i] : labels.add(portfolio.symbols[i]);
   }
-  return { codes, labels };
+  return { codes, labels: labels.keys };
 }
 
 /** A "must not hold" check reads "Holding of AAPL (restricted symbol) would be 300 units; limit 0". */

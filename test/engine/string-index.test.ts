@@ -6,30 +6,38 @@ import { ServiceError } from '../../src/errors.js';
 import type { ValidationRequest } from '../../src/schemas/validation.js';
 
 describe('StringIndex', () => {
-  it('answers as a Map would, through its move from a Map to its own table and as that table grows, on random keys and operations', () => {
+  it('numbers keys as a Map and a list would, through its move from a Map to its own table and as that table grows, on random keys and operations', () => {
     // Thousands of distinct keys, so that an index without a size hint (or too small a one) moves and grows on the way.
     const key = fc.oneof(fc.string({ maxLength: 6 }), fc.nat(20_000).map((n) => `k${n}`));
-    const operation = fc.tuple(fc.constantFrom('get', 'has', 'getOrInsert'), key, fc.integer());
+    const operation = fc.tuple(fc.constantFrom('get', 'has', 'add', 'keys'), key);
     fc.assert(
       fc.property(
+        fc.uniqueArray(key, { maxLength: 300 }),
         fc.array(key, { minLength: 2_500, maxLength: 8_000, size: 'max' }),
         fc.array(operation, { maxLength: 2_000, size: 'max' }),
         fc.oneof(fc.constant(0), fc.nat(10_000)),
-        (inserts, operations, expectedKeys) => {
-          const index = new StringIndex(expectedKeys);
-          const map = new Map<string, number>();
-          const getOrInsert = (k: string, value: number) => {
-            if (!map.has(k)) map.set(k, value);
-            expect(index.getOrInsert(k, value)).toBe(map.get(k));
+        (initial, adds, operations, expectedKeys) => {
+          const index = new StringIndex(expectedKeys, initial);
+          const codes = new Map(initial.map((k, code) => [k, code]));
+          const list = [...initial];
+          const add = (k: string) => {
+            if (!codes.has(k)) {
+              codes.set(k, list.length);
+              list.push(k);
+            }
+            expect(index.add(k)).toBe(codes.get(k));
           };
-          inserts.forEach(getOrInsert);
-          for (const [op, k, value] of operations) {
-            if (op === 'get') expect(index.get(k)).toBe(map.get(k));
-            if (op === 'has') expect(index.has(k)).toBe(map.has(k));
-            if (op === 'getOrInsert') getOrInsert(k, value);
+          adds.forEach(add);
+          for (const [op, k] of operations) {
+            if (op === 'get') expect(index.get(k)).toBe(codes.get(k));
+            if (op === 'has') expect(index.has(k)).toBe(codes.has(k));
+            if (op === 'add') add(k);
+            // Reading the list trims its spare room; adds after that must still land in it.
+            if (op === 'keys') expect([index.keys.length, index.keys.at(-1)]).toEqual([list.length, list.at(-1)]);
           }
-          for (const k of map.keys()) expect(index.get(k)).toBe(map.get(k));
-          expect(index.size).toBe(map.size);
+          for (const k of codes.keys()) expect(index.get(k)).toBe(codes.get(k));
+          expect(index.size).toBe(codes.size);
+          expect(index.keys).toEqual(list);
         },
       ),
       // No shrinking: thousands of keys would take minutes to shrink, and the seed reproduces the case.
@@ -37,14 +45,22 @@ describe('StringIndex', () => {
     );
   });
 
-  it('keeps 50,000 keys inserted without a size hint, every one with its value', () => {
+  it('keeps 50,000 keys added without a size hint, every one with its code and in its place in the list', () => {
     const index = new StringIndex();
     const keys = Array.from({ length: 50_000 }, (_, i) => `US${String(i * 7919).padStart(9, '0')}X`);
-    keys.forEach((key, i) => expect(index.getOrInsert(key, i)).toBe(i));
+    keys.forEach((key, i) => expect(index.add(key)).toBe(i));
     expect(index.size).toBe(50_000);
     keys.forEach((key, i) => expect(index.get(key)).toBe(i));
-    expect(index.getOrInsert(keys[123], -1)).toBe(123);
+    expect(index.add(keys[123])).toBe(123);
     expect(index.has('US000000000Y')).toBe(false);
+    expect(index.keys).toEqual(keys);
+  });
+
+  it('lists only the keys added, not the room it was sized for', () => {
+    const index = new StringIndex(10_000, ['A', 'B']);
+    expect(index.add('C')).toBe(2);
+    expect(index.keys).toEqual(['A', 'B', 'C']);
+    expect(index.keys.length).toBe(3);
   });
 });
 
