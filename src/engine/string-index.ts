@@ -116,20 +116,21 @@ export class StringIndex {
   private leaveMap(): void {
     this.map = undefined;
     this.allocate(4 * MAX_MAP_KEYS);
+    for (let code = 0; code < this.count; code++) this.hashes[code] = hashOf(this.list[code]);
     this.refill();
   }
 
-  /** Twice the codes and buckets, refilled from the keys. */
+  /** Twice the codes and buckets, refilled from the hashes kept. */
   private grow(): void {
-    this.allocate(this.hashes.length * 2);
+    const hashes = this.hashes;
+    this.allocate(hashes.length * 2);
+    this.hashes.set(hashes);
     this.refill();
   }
 
   private refill(): void {
     for (let code = 0; code < this.count; code++) {
-      const hash = hashOf(this.list[code]);
-      this.hashes[code] = hash;
-      let bucket = hash & this.mask;
+      let bucket = this.hashes[code] & this.mask;
       while (this.table[bucket] !== 0) bucket = (bucket + 1) & this.mask;
       this.table[bucket] = code + 1;
     }
