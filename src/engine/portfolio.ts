@@ -11,6 +11,33 @@ export type FlagAttribute = 'is_government' | 'is_fund';
 /** Lookups of a symbol's slot; the portfolio's index never changes once built. */
 export type SymbolSlots = Pick<StringIndex, 'get' | 'has' | 'size'>;
 
+/**
+ * The decision's trades by slot. Few slots are traded: a list per traded slot, found through a
+ * typed array, is one cheap read for the many slots that are not (an array with a hole per
+ * slot is an ~800 KB large object at 100,000 symbols; a Map lookup cost a missing attribute's
+ * column ~10 ns per slot more).
+ */
+class TradesBySlot {
+  /** Per slot, 1 + the index of its list in `lists`; 0 = not traded. */
+  private readonly listOf: Int32Array;
+  private readonly lists: Trade[][] = [];
+
+  constructor(slots: number) {
+    this.listOf = new Int32Array(slots);
+  }
+
+  add(slot: number, trade: Trade): void {
+    const k = this.listOf[slot];
+    if (k !== 0) this.lists[k - 1].push(trade);
+    else this.listOf[slot] = this.lists.push([trade]);
+  }
+
+  at(slot: number): readonly Trade[] | undefined {
+    const k = this.listOf[slot];
+    return k === 0 ? undefined : this.lists[k - 1];
+  }
+}
+
 /** Group codes for one attribute: codes[i] indexes labels; -1 means the attribute is missing. */
 export interface GroupColumn {
   readonly codes: Int32Array;
@@ -44,8 +71,7 @@ export class PortfolioColumns {
   // Slots past an array's end have nothing there (positionOf is the request's positions array).
   private readonly positionOf: ReadonlyArray<Position | undefined>;
   private readonly instrumentOf: ReadonlyArray<InstrumentAttributes | undefined>;
-  /** A decision trades few symbols: a Map by slot, not an array with room for every slot. */
-  private readonly tradesOf: ReadonlyMap<number, Trade[]>;
+  private readonly tradesOf: TradesBySlot;
   private readonly groupCache: Map<string, GroupColumn>;
   private readonly numericCache: Map<string, Float64Array>;
   private readonly flagCache: Map<string, Uint8Array>;
@@ -62,7 +88,7 @@ export class PortfolioColumns {
     postCash: number;
     positionOf: ReadonlyArray<Position | undefined>;
     instrumentOf: ReadonlyArray<InstrumentAttributes | undefined>;
-    tradesOf: ReadonlyMap<number, Trade[]>;
+    tradesOf: TradesBySlot;
     riskModel?: RiskModel;
   }, attributesOf?: PortfolioColumns) {
     this.symbols = init.index.keys;
@@ -141,7 +167,7 @@ export class PortfolioColumns {
     if (held !== undefined) return held;
     const listed = this.instrumentOf[i]?.[key];
     if (listed !== undefined) return listed;
-    const trades = this.tradesOf.get(i);
+    const trades = this.tradesOf.at(i);
     if (trades) {
       for (const trade of trades) if (trade[key] !== undefined) return trade[key];
     }
@@ -213,7 +239,7 @@ export function buildPortfolio(request: ValidationRequest): PortfolioColumns {
   const positions = state.positions;
   // Sized once: at 100,000 positions, pushing into growing arrays cost ~3× filling them.
   const index = new StringIndex(positions.length + decision.trades.length);
-  const tradesOf = new Map<number, Trade[]>();
+  const tradesOf = new TradesBySlot(positions.length + decision.trades.length);
 
   for (let p = 0; p < positions.length; p++) {
     const symbol = positions[p].symbol;
@@ -229,9 +255,7 @@ export function buildPortfolio(request: ValidationRequest): PortfolioColumns {
     const trade = decision.trades[t];
     const i = index.add(trade.symbol);
     slotOfTrade[t] = i;
-    const trades = tradesOf.get(i);
-    if (trades) trades.push(trade);
-    else tradesOf.set(i, [trade]);
+    tradesOf.add(i, trade);
   }
   const symbols = index.keys;
   const n = symbols.length;
@@ -245,11 +269,11 @@ export function buildPortfolio(request: ValidationRequest): PortfolioColumns {
     const instrument = instruments && Object.hasOwn(instruments, symbols[i]) ? instruments[symbols[i]] : undefined;
     if (instrument) instrumentOf[i] = instrument;
     // Trades are looked up only for a slot with no price of its own: most slots are not traded.
-    const price = position?.price ?? instrument?.price ?? tradesOf.get(i)?.find((t) => t.price !== undefined)?.price;
+    const price = position?.price ?? instrument?.price ?? tradesOf.at(i)?.find((t) => t.price !== undefined)?.price;
     if (price === undefined) {
       const path = position
         ? pointer('portfolio_state', 'positions', i, 'price')
-        : pointer('decision', 'trades', decision.trades.indexOf(tradesOf.get(i)![0]), 'price');
+        : pointer('decision', 'trades', decision.trades.indexOf(tradesOf.at(i)![0]), 'price');
       throw new ServiceError('PES_MISSING_PRICE', `No price for ${symbols[i]} on its position, in instruments or on a trade`, [
         { path, message: `no price for ${symbols[i]}` },
       ]);
