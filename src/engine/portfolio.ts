@@ -13,9 +13,9 @@ export type SymbolSlots = Pick<StringIndex, 'get' | 'has' | 'size'>;
 
 /**
  * The decision's trades by slot. Few slots are traded: a list per traded slot, found through a
- * typed array, is one cheap read for the many slots that are not (an array with a hole per
- * slot is an ~800 KB large object at 100,000 symbols; a Map lookup cost a missing attribute's
- * column ~10 ns per slot more).
+ * typed array, is one cheap read for the many slots that are not (an array with a hole per slot
+ * is a large object at 100,000 symbols; a Map lookup slowed every column of an attribute most
+ * slots lack).
  */
 class TradesBySlot {
   /** Per slot, 1 + the index of its list in `lists`; 0 = not traded. */

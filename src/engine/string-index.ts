@@ -8,9 +8,8 @@ const NO_INTS = new Int32Array(0);
  * `keys[code]` is the string with that code, and the index finds a string's code.
  *
  * The index keeps no other copy of its strings: `keys` is the list callers read. At 100,000
- * symbols a JS array is an ~800 KB large object, whose pages are new to the process each time
- * (~200 page faults, 2.4 ms here); one such array per request, not three (symbols, the index's
- * keys, trades per slot), was a third less time to build the portfolio.
+ * symbols a JS array is a large object on pages new to the process (page faults), so the
+ * portfolio's symbols and its index share one.
  *
  * Small indexes are one V8 Map: it reuses the hash V8 caches in each string, and costs the least
  * to make (a request builds several, one per grouped attribute). A big Map is slow here: past ~4,000
@@ -50,7 +49,7 @@ export class StringIndex {
 
   /** The strings by code (`keys[code]`), the index's own array: read it, never write it. */
   get keys(): readonly string[] {
-    // Trimming a fast array cuts its store in place; a later add lengthens it again.
+    // Shortening a fast array never copies it; a later add lengthens it again.
     if (this.list.length !== this.count) this.list.length = this.count;
     return this.list;
   }

@@ -11,10 +11,12 @@ export function isHeld(portfolio: PortfolioColumns, i: number): boolean {
 /** Issuer per slot: the `issuer` attribute, else the symbol itself (contract section 3). */
 export function issuerColumn(portfolio: PortfolioColumns): GroupColumn {
   const { codes: attributeCodes, labels: attributeLabels } = portfolio.group('issuer');
-  if (!attributeCodes.includes(-1)) return { codes: attributeCodes, labels: attributeLabels };
+  let missing = 0;
+  for (let i = 0; i < portfolio.n; i++) if (attributeCodes[i] < 0) missing++;
+  if (missing === 0) return { codes: attributeCodes, labels: attributeLabels };
   const codes = new Int32Array(portfolio.n);
   // The attribute's labels keep their codes; symbols standing in for an issuer are added after them.
-  const labels = new StringIndex(attributeLabels.length + portfolio.n, attributeLabels);
+  const labels = new StringIndex(attributeLabels.length + missing, attributeLabels);
   for (let i = 0; i < portfolio.n; i++) {
     codes[i] = attributeCodes[i] >= 0 ? attributeCodes[i] : labels.add(portfolio.symbols[i]);
   }

@@ -56,6 +56,18 @@ describe('StringIndex', () => {
     expect(index.keys).toEqual(keys);
   });
 
+  it('keeps the list it gave out while still a Map, and adds to it past the move to its own table', () => {
+    const index = new StringIndex();
+    const keys = Array.from({ length: 3_000 }, (_, i) => `K${i}`);
+    keys.slice(0, 100).forEach((key) => index.add(key));
+    const early = index.keys;
+    expect(early).toEqual(keys.slice(0, 100));
+    keys.forEach((key, i) => expect(index.add(key)).toBe(i));
+    expect(index.keys).toBe(early);
+    expect(early).toEqual(keys);
+    keys.forEach((key, i) => expect(index.get(key)).toBe(i));
+  });
+
   it('lists only the keys added, not the room it was sized for', () => {
     const index = new StringIndex(10_000, ['A', 'B']);
     expect(index.add('C')).toBe(2);

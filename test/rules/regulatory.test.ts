@@ -48,6 +48,15 @@ describe('REGULATORY UCITS_5_10_40', () => {
     expect(response.violations[1].observed).toBeCloseTo(0.11, 12);
   });
 
+  it('counts a symbol without an issuer with the holding whose issuer bears its name', () => {
+    // ACME (issuer XYZ) 300 × 200 = 6 %; XYZ (no issuer: its own issuer) 200 → 210 × 200 = 4.2 %: issuer XYZ at 10.2 %.
+    const positions = [at200('ACME', 300, { issuer: 'XYZ' }), at200('XYZ', 200)];
+    const response = validate(ucits, portfolio(positions, [buy('XYZ', 10)]));
+    expect(response.violations.map((v) => [v.violation_type, v.subject])).toEqual([['ISSUER_LIMIT_EXCEEDED', 'XYZ']]);
+    expect(response.violations[0].observed).toBeCloseTo(0.102, 12);
+    expect(response.violations[0].pre_trade).toBeCloseTo(0.1, 12);
+  });
+
   it('leaves government securities and short positions outside', () => {
     // UST 1,500 × 200 = 30 % but is_government; SHRT −600 × 200 = −12 % counts as 0 long weight.
     const positions = [at200('UST', 1_500, { is_government: true }), at200('SHRT', -500)];
