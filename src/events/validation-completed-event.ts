@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { ValidationCompletedEvent } from '../schemas/events.js';
 import type { ValidationResponse } from '../schemas/validation.js';
+import { uuidV7 } from '../uuid-v7.js';
 
 /** The event a validation emits; it is stored in the outbox with the validation record. */
 export function validationCompletedEvent(response: ValidationResponse, now = new Date()): ValidationCompletedEvent {
   return {
-    event_id: randomUUID(),
+    event_id: uuidV7(now.getTime()),
     timestamp: now.toISOString(),
     policy_validation: {
       decision_id: response.decision_id,

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { validationCompletedEvent } from '../events/validation-completed-event.js';
 import type { ValidationResponse } from '../schemas/validation.js';
+import { uuidV7 } from '../uuid-v7.js';
 
 export interface ValidationRecordInput {
   readonly response: ValidationResponse;
@@ -29,14 +29,17 @@ export interface PreparedRecord {
 /** `responseJson`, when given, must be JSON.stringify(input.response): the caller already made it. */
 export function prepareRecord(input: ValidationRecordInput, responseJson = JSON.stringify(input.response), now = new Date()): PreparedRecord {
   const { response } = input;
-  const id = randomUUID();
+  // Time-ordered ids, for the validation, its violations and its event: each table's index on
+  // them is appended at one end (docs/deploy.md, Durability).
+  const ms = now.getTime();
+  const id = uuidV7(ms);
   const columns = JSON.stringify({
     id, decision_id: response.decision_id, portfolio_id: input.portfolioId, is_compliant: response.is_compliant,
     compliance_score: response.compliance_score, policies_checked: response.policies_checked, policy_set_version: input.policySetVersion,
   });
   const validationJson = `${columns.slice(0, -1)},"response":${responseJson},"decision":${input.decisionJson}}`;
   const violationsJson = response.violations
-    .map((violation) => JSON.stringify({ ...violation, validation_id: id, decision_id: response.decision_id }))
+    .map((violation) => JSON.stringify({ ...violation, id: uuidV7(ms), validation_id: id, decision_id: response.decision_id }))
     .join(',');
   const event = validationCompletedEvent(response, now);
   const eventJson = JSON.stringify({ event_id: event.event_id, event_key: response.decision_id, payload: event });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/storage/migrate.js';
 import { PolicyRepository } from '../../src/storage/policy-repository.js';
+import { prepareRecord } from '../../src/storage/audit-record.js';
 import { ValidationRepository, violationListQuery } from '../../src/storage/validation-repository.js';
 import type { Database } from '../../src/storage/database.js';
 import type { ValidationResponse } from '../../src/schemas/validation.js';
@@ -96,6 +97,49 @@ describe.each(DATABASE_KINDS)('storage on %s', (kind) => {
       violations: ['position_limits:MAX_WEIGHT_EXCEEDED', 'risk_limits:MISSING_DATA'], policies_checked: ['position_limits', 'risk_limits'],
     });
     expect(event.payload.event_id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('keeps the time-ordered ids it is given: the validation, each violation and the event carry the record time', async () => {
+    const validations = new ValidationRepository(db, 'policy.validation.completed');
+    const record = (decisionId: string, at: Date) =>
+      validations.recordPrepared(
+        prepareRecord({ response: { ...response, decision_id: decisionId }, portfolioId: null, decisionJson: `{"decision_id":"${decisionId}","trades":[]}`, policySetVersion: 1 }, undefined, at),
+      );
+    const times = [Date.UTC(2026, 0, 1, 9, 0, 0, 1), Date.UTC(2026, 0, 1, 9, 0, 0, 2)];
+    const ids = [await record('ordered-2', new Date(times[1])), await record('ordered-1', new Date(times[0]))];
+    const timeOf = (id: string) => Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+    for (const [k, decisionId] of ['ordered-2', 'ordered-1'].entries()) {
+      const stored = await db.query<{ id: string; violation_id: string; event_id: string }>(
+        `SELECT v.id, p.id AS violation_id, e.event_id FROM validations v JOIN policy_violations p ON p.validation_id = v.id
+         JOIN event_outbox e ON e.event_key = v.decision_id WHERE v.decision_id = $1`,
+        [decisionId],
+      );
+      expect(stored).toHaveLength(2);
+      for (const row of stored) {
+        expect(row.id).toBe(ids[k]);
+        for (const id of [row.id, row.violation_id, row.event_id]) {
+          expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+          expect(timeOf(id)).toBe(times[1 - k]);
+        }
+      }
+    }
+    // PostgreSQL orders uuids by their bytes: the earlier record's id first, whatever order they came in.
+    const ordered = await db.query<{ decision_id: string }>("SELECT decision_id FROM validations WHERE decision_id LIKE 'ordered-%' ORDER BY id");
+    expect(ordered.map((r) => r.decision_id)).toEqual(['ordered-1', 'ordered-2']);
+  });
+
+  it('still records the violations of a batch that gives them no id (an earlier release writing during an upgrade)', async () => {
+    const id = '0190a000-0000-4000-8000-000000000001';
+    const batch = {
+      topic: 't',
+      validations: [{ id, decision_id: 'no-violation-ids', portfolio_id: null, is_compliant: false, compliance_score: 0.25, policies_checked: ['position_limits'], policy_set_version: 1, decision: {}, response: {} }],
+      violations: [{ ...response.violations[0], validation_id: id, decision_id: 'no-violation-ids' }],
+      events: [{ event_id: '0190a000-0000-4000-8000-000000000002', event_key: 'no-violation-ids', payload: {} }],
+    };
+    await db.run('SELECT pes_record_validation_batch($1::jsonb)', [JSON.stringify(batch)]);
+    const [violation] = await db.query<{ id: string; policy_name: string }>('SELECT id, policy_name FROM policy_violations WHERE validation_id = $1', [id]);
+    expect(violation.policy_name).toBe('position_limits');
+    expect(violation.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
   it('stores every number and text of a batch exactly as given', async () => {
