@@ -5,7 +5,6 @@
  * server; skipped when unreachable). Reports records/s, commits/s and the mean batch size.
  * Run alone: npx tsx bench/group-commit.bench.ts [--quick]
  */
-import type { ValidationResponse } from '../src/schemas/validation.js';
 import type { GroupCommitOptions } from '../src/storage/group-commit.js';
 import type { Database } from '../src/storage/database.js';
 import { migrate } from '../src/storage/migrate.js';
@@ -14,6 +13,7 @@ import { PostgresDatabase } from '../src/storage/postgres.js';
 import { DEFAULT_GROUP_COMMIT, ValidationRepository } from '../src/storage/validation-repository.js';
 import { LOCAL_POSTGRES_URL, freshDatabase, postgresProblem } from './support/postgres-server.js';
 import { fixed, saveResult } from './support/results.js';
+import { typicalRecord } from './support/typical-record.js';
 
 const quick = process.argv.includes('--quick');
 const WINDOW_MS = quick ? 500 : 2_000;
@@ -27,25 +27,6 @@ const MODES: Record<string, GroupCommitOptions> = {
   'group commit, 2 in flight (service default)': DEFAULT_GROUP_COMMIT,
 };
 const SERVER_URL = process.env.DATABASE_URL ?? LOCAL_POSTGRES_URL;
-
-/** A typical record: one violation, a ten-trade decision (~1 KB of decision JSON). */
-function input(i: number) {
-  const decisionId = `bench-${i}`;
-  const response: ValidationResponse = {
-    decision_id: decisionId,
-    is_compliant: false,
-    violations: [{
-      policy_name: 'position_limits', violation_type: 'MAX_WEIGHT_EXCEEDED', severity: 'HIGH',
-      description: 'AAPL would be 12.40% of NAV; limit 10.00%', subject: 'AAPL', observed: 0.124, limit: 0.1, pre_trade: 0.08,
-      enforcement_level: 'strict',
-    }],
-    compliance_score: 0.25,
-    recommendations: ['Reduce the AAPL buy from 440 to 200 to stay within position_limits'],
-    policies_checked: ['position_limits', 'sector_limits', 'risk_limits'],
-  };
-  const trades = Array.from({ length: 10 }, (_, t) => ({ symbol: `SYM${t}`, side: 'BUY', quantity: 100 + t, price: 50 + t }));
-  return { response, portfolioId: 'fund-a', decisionJson: JSON.stringify({ decision_id: decisionId, portfolio_id: 'fund-a', trades }), policySetVersion: 1 };
-}
 
 interface Cell {
   readonly database: string;
@@ -64,7 +45,7 @@ async function measure(db: Database, database: string, mode: string, concurrency
   const run = async (ms: number) => {
     const end = performance.now() + ms;
     await Promise.all(Array.from({ length: concurrency }, async () => {
-      while (performance.now() < end) await repository.record(input(next++));
+      while (performance.now() < end) await repository.record(typicalRecord(next++));
     }));
   };
   await run(WARMUP_MS);
