@@ -3,7 +3,8 @@
  * realistic load at 70 % of the highest sustainable rate, rounds taking turns, each on a new copy
  * of its data folder. Every other HTTP scenario starts from an empty database; a fund's runs for
  * months. What grows with the tables (index pages a checkpoint makes the WAL copy whole, a deeper
- * B-tree) shows here and nowhere else.
+ * B-tree) shows here and nowhere else. Its outbox holds every prefilled event unpublished (no
+ * broker runs), which a service with a relay would not.
  * Embedded PGlite only (with PES_BENCH_DATABASE_URL set it says so and measures nothing).
  * Run alone (after npm run build): npx tsx bench/aged-database.bench.ts [--quick] [sustainable req/s]
  */
@@ -29,31 +30,39 @@ const bodies = realisticBodies(100, 30);
 /** A data folder holding `records` validations recorded through the service's own repository. */
 async function agedFolder(records: number): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'pes-aged-'));
-  const db = await PGliteDatabase.open(dir);
   try {
-    await migrate(db);
-    const repository = new ValidationRepository(db, 'policy.validation.completed', DEFAULT_GROUP_COMMIT);
-    let next = 0;
-    await Promise.all(Array.from({ length: 64 }, async () => {
-      while (next < records) await repository.record(typicalRecord(next++, 'aged'));
-    }));
-  } finally {
-    await db.close();
+    const db = await PGliteDatabase.open(dir);
+    try {
+      await migrate(db);
+      const repository = new ValidationRepository(db, 'policy.validation.completed', DEFAULT_GROUP_COMMIT);
+      let next = 0;
+      await Promise.all(Array.from({ length: 64 }, async () => {
+        while (next < records) await repository.record(typicalRecord(next++, 'aged'));
+      }));
+    } finally {
+      await db.close();
+    }
+    return dir;
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
   }
-  return dir;
 }
 
 /** One round: the service on a copy of `template` (or an empty folder), the load, the service's CPU. */
 async function round(template: string | undefined, rate: number): Promise<LoadResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pes-aged-run-'));
-  if (template) cpSync(template, dataDir, { recursive: true });
-  const service = await startService(serviceOptions({ PES_DATA_DIR: dataDir }));
   try {
-    await addPolicies(service.url);
-    return await withCpu(() => service.cpuTimes(), () =>
-      runLoad({ url: `${service.url}/api/v1/validate`, bodies, rate, durationMs: WINDOW_MS, warmupMs: WINDOWS.warmup * 4 }));
+    if (template) cpSync(template, dataDir, { recursive: true });
+    const service = await startService(serviceOptions({ PES_DATA_DIR: dataDir }));
+    try {
+      await addPolicies(service.url);
+      return await withCpu(() => service.cpuTimes(), () =>
+        runLoad({ url: `${service.url}/api/v1/validate`, bodies, rate, durationMs: WINDOW_MS, warmupMs: WINDOWS.warmup * 4 }));
+    } finally {
+      await service.stop();
+    }
   } finally {
-    await service.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
