@@ -16,10 +16,10 @@ import { PGliteDatabase } from '../src/storage/pglite.js';
 import { DEFAULT_GROUP_COMMIT, ValidationRepository } from '../src/storage/validation-repository.js';
 import { runLoad, withCpu, type LoadResult } from './support/load-generator.js';
 import { startService } from './support/processes.js';
-import { describeStep, findSustainableRate } from './support/rate-search.js';
+import { describeStep } from './support/rate-search.js';
 import { addPolicies, realisticBodies } from './support/realistic-mix.js';
 import { fixed, saveResult } from './support/results.js';
-import { REPORT_SHARE, SUSTAINABLE_P99_MS, WINDOWS, knownSustainableRate, quick, serviceOptions } from './support/scenario.js';
+import { REPORT_SHARE, quick, serviceOptions, sustainableRateOrSearch } from './support/scenario.js';
 import { typicalRecord } from './support/typical-record.js';
 
 const RECORDS = quick ? 20_000 : 200_000;
@@ -72,28 +72,13 @@ async function round(template: string | undefined, rate: number): Promise<LoadRe
   }
 }
 
-async function sustainableRate(): Promise<number> {
-  const known = knownSustainableRate();
-  if (known) return known;
-  const service = await startService(serviceOptions());
-  try {
-    await addPolicies(service.url);
-    return (await findSustainableRate({
-      url: `${service.url}/api/v1/validate`, bodies, startRate: 150, p99LimitMs: SUSTAINABLE_P99_MS,
-      stepMs: WINDOWS.step, warmupMs: WINDOWS.warmup, label: 'aged-database search',
-    })).sustainableRate;
-  } finally {
-    await service.stop();
-  }
-}
-
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 if (process.env.PES_BENCH_DATABASE_URL) {
   console.log('aged-database: embedded PGlite only, and PES_BENCH_DATABASE_URL is set: SKIPPED, nothing measured');
   saveResult('aged-database', { skipped: 'embedded PGlite only; PES_BENCH_DATABASE_URL is set' });
 } else {
-  const rate = Math.round((await sustainableRate()) * REPORT_SHARE);
+  const rate = Math.round((await sustainableRateOrSearch(bodies, 'aged-database search')) * REPORT_SHARE);
   if (!rate) throw new Error('no sustainable rate found');
   const started = performance.now();
   const template = await agedFolder(RECORDS);

@@ -8,10 +8,10 @@
 import { MockKafkaBroker, kcatAvailable } from '../test/support/kafka.js';
 import { runLoad, withCpu } from './support/load-generator.js';
 import { startService, type ServerProcess } from './support/processes.js';
-import { describeStep, findSustainableRate } from './support/rate-search.js';
+import { describeStep } from './support/rate-search.js';
 import { addPolicies, realisticBodies } from './support/realistic-mix.js';
 import { saveResult } from './support/results.js';
-import { REPORT_SHARE, SUSTAINABLE_P99_MS, WINDOWS, databaseLabel, knownSustainableRate, quick, serviceOptions } from './support/scenario.js';
+import { REPORT_SHARE, WINDOWS, databaseLabel, quick, serviceOptions, sustainableRateOrSearch } from './support/scenario.js';
 
 const ROUNDS = quick ? 1 : 2;
 /** Longest wait for the outbox to empty after the load. */
@@ -26,26 +26,11 @@ async function backlog(service: ServerProcess): Promise<number> {
   return Number(line[1]);
 }
 
-async function sustainableRate(): Promise<number> {
-  const known = knownSustainableRate();
-  if (known) return known;
-  const service = await startService(serviceOptions());
-  try {
-    await addPolicies(service.url);
-    return (await findSustainableRate({
-      url: `${service.url}/api/v1/validate`, bodies, startRate: 150, p99LimitMs: SUSTAINABLE_P99_MS,
-      stepMs: WINDOWS.step, warmupMs: WINDOWS.warmup, label: 'events search',
-    })).sustainableRate;
-  } finally {
-    await service.stop();
-  }
-}
-
 if (!kcatAvailable) {
   console.log('events: kcat is not installed (apt-get install -y kcat): SKIPPED, nothing measured');
   saveResult('events', { skipped: 'kcat is not installed (apt-get install -y kcat)' });
 } else {
-  const rate = Math.round((await sustainableRate()) * REPORT_SHARE);
+  const rate = Math.round((await sustainableRateOrSearch(bodies, 'events search')) * REPORT_SHARE);
   if (!rate) throw new Error('no sustainable rate found');
   const broker = await MockKafkaBroker.start();
   const rows: Array<Record<string, string | number>> = [];

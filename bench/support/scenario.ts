@@ -1,6 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ServiceOptions } from './processes.js';
+import type { BodyTemplate } from './portfolios.js';
+import { startService, type ServiceOptions } from './processes.js';
+import { findSustainableRate } from './rate-search.js';
+import { addPolicies } from './realistic-mix.js';
 
 /** Whether a scenario runs shortened (--quick): same steps, shorter windows; for trying the suite out. */
 export const quick = process.argv.includes('--quick') || process.env.PES_BENCH_QUICK === '1';
@@ -35,6 +38,22 @@ export function knownSustainableRate(): number | undefined {
   const fromArgs = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)));
   if (fromArgs) return fromArgs;
   return earlierResult<{ cases: Array<{ positions: number; sustainableRate: number }> }>('http-load')?.cases.find((c) => c.positions === 100)?.sustainableRate || undefined;
+}
+
+/** The known sustainable rate (knownSustainableRate), else one searched for on a service of its own. */
+export async function sustainableRateOrSearch(bodies: readonly BodyTemplate[], label: string): Promise<number> {
+  const known = knownSustainableRate();
+  if (known) return known;
+  const service = await startService(serviceOptions());
+  try {
+    await addPolicies(service.url);
+    return (await findSustainableRate({
+      url: `${service.url}/api/v1/validate`, bodies, startRate: 150, p99LimitMs: SUSTAINABLE_P99_MS,
+      stepMs: WINDOWS.step, warmupMs: WINDOWS.warmup, label,
+    })).sustainableRate;
+  } finally {
+    await service.stop();
+  }
 }
 
 /** A result another scenario of the same suite run saved (e.g. the sustainable rate), if any. */
