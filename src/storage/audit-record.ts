@@ -29,8 +29,8 @@ export interface PreparedRecord {
 /** `responseJson`, when given, must be JSON.stringify(input.response): the caller already made it. */
 export function prepareRecord(input: ValidationRecordInput, responseJson = JSON.stringify(input.response), now = new Date()): PreparedRecord {
   const { response } = input;
-  // Time-ordered ids, for the validation, its violations and its event: each table's index on
-  // them is appended at one end (docs/deploy.md, Durability).
+  // Time-ordered ids, for the validation, its violations and its event: each index on them takes
+  // its inserts at one place (docs/deploy.md, "Why the stored ids are time-ordered").
   const ms = now.getTime();
   const id = uuidV7(ms);
   const columns = JSON.stringify({
