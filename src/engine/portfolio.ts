@@ -238,8 +238,9 @@ export function buildPortfolio(request: ValidationRequest): PortfolioColumns {
   const instruments = state.instruments;
   const positions = state.positions;
   // Sized once: at 100,000 positions, pushing into growing arrays cost ~3× filling them.
-  const index = new StringIndex(positions.length + decision.trades.length);
-  const tradesOf = new TradesBySlot(positions.length + decision.trades.length);
+  const capacity = positions.length + decision.trades.length;
+  const index = new StringIndex(capacity);
+  const tradesOf = new TradesBySlot(capacity);
 
   for (let p = 0; p < positions.length; p++) {
     const symbol = positions[p].symbol;
