@@ -9,7 +9,7 @@ import { compilePolicySet } from '../src/policies/compile.js';
 import type { PolicyDefinition } from '../src/schemas/policy.js';
 import { mixedPolicies, onePolicyPerType, probePolicyMix } from './support/policy-mix.js';
 import { fitCostModel } from './support/linear-fit.js';
-import { makeRequest } from './support/portfolios.js';
+import { syntheticRequest } from '../src/synthetic-request.js';
 import { fixed, saveResult, summarise } from './support/results.js';
 
 const quick = process.argv.includes('--quick');
@@ -45,7 +45,7 @@ async function grid(): Promise<{ cells: EngineCell[]; parseMs: Record<number, nu
     const bodies = new Map<number, Buffer>();
     const parsed = new Map<number, ReturnType<typeof parseValidationRequest>>();
     for (const [count, definitions] of sets) {
-      const body = Buffer.from(JSON.stringify(makeRequest({ positions, policies: definitions.map((d) => d.policy_name), trades: 10 })));
+      const body = Buffer.from(JSON.stringify(syntheticRequest({ positions, policies: definitions.map((d) => d.policy_name), trades: 10 })));
       bodies.set(count, body);
       parsed.set(count, parseValidationRequest(body));
       const compiled = compilePolicySet(1, definitions);
@@ -93,7 +93,7 @@ async function everyType(): Promise<EveryTypeCase[]> {
   for (const [positions, riskModel] of [[1_000, true], [10_000, false]] as const) {
     const definitions: PolicyDefinition[] = onePolicyPerType(probePolicyMix({ riskModel }));
     const names = definitions.map((d) => d.policy_name);
-    const body = Buffer.from(JSON.stringify(makeRequest({ positions, policies: names, trades: 10, riskModel })));
+    const body = Buffer.from(JSON.stringify(syntheticRequest({ positions, policies: names, trades: 10, riskModel })));
     const compiled = compilePolicySet(1, definitions);
     const parsed = parseValidationRequest(body);
     const bench = benchFor(positions);

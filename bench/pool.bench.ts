@@ -13,7 +13,7 @@ import { parseValidationRequest } from '../src/engine/parse-request.js';
 import { compilePolicySet } from '../src/policies/compile.js';
 import { sharePolicySet } from '../src/policies/shared-policy-set.js';
 import { ValidationPool } from '../src/pool/validation-pool.js';
-import { makeRequest } from './support/portfolios.js';
+import { syntheticRequest } from '../src/synthetic-request.js';
 import { REALISTIC_POLICIES } from './support/realistic-mix.js';
 import { fixed, saveResult, summarise, type TaskSummary } from './support/results.js';
 
@@ -24,7 +24,7 @@ const policySet = sharePolicySet(1, REALISTIC_POLICIES);
 const compiled = compilePolicySet(1, REALISTIC_POLICIES);
 const names = REALISTIC_POLICIES.map((p) => p.policy_name);
 const bodiesOf = (positions: number) =>
-  [true, false, false].map((violating, k) => Buffer.from(JSON.stringify(makeRequest({ positions, policies: names, violating, seed: k + 1 }))));
+  [true, false, false].map((violating, k) => Buffer.from(JSON.stringify(syntheticRequest({ positions, policies: names, violating, seed: k + 1 }))));
 const smalls = bodiesOf(100);
 const larges = bodiesOf(1_000);
 const small = smalls[1];

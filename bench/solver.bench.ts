@@ -20,7 +20,7 @@ import { compilePolicySet } from '../src/policies/compile.js';
 import { DEFAULT_POLICIES } from '../src/policies/defaults.js';
 import type { PolicyDefinition } from '../src/schemas/policy.js';
 import type { ValidationRequest } from '../src/schemas/validation.js';
-import { makeRequest } from './support/portfolios.js';
+import { syntheticRequest } from '../src/synthetic-request.js';
 import { fixed, saveResult, summarise } from './support/results.js';
 import type { SolverPathRow as PathRow, SolverSizeRow as SizeRow } from './support/suite-results.js';
 
@@ -39,7 +39,7 @@ const strict = (policy_name: string, policy_type: PolicyDefinition['policy_type'
  */
 function bindingCase(traded: number): { request: ValidationRequest; policies: PolicyDefinition[] } {
   const positions = Math.max(1000, traded);
-  const request = makeRequest({ positions, policies: [], trades: 0 });
+  const request = syntheticRequest({ positions, policies: [], trades: 0 });
   const held = request.portfolio_state.positions;
   request.decision.trades = Array.from({ length: traded }, (_, t) => {
     const position = held[Math.floor((t * positions) / traded)];
@@ -143,7 +143,7 @@ async function solverSizes(): Promise<SizeRow[]> {
 async function validatePath(): Promise<PathRow[]> {
   const scenarios: Array<[string, ValidationRequest, PolicyDefinition[]]> = [];
   const defaults = [...DEFAULT_POLICIES];
-  scenarios.push(['default policies, one trade to 12 %', makeRequest({ positions: 1000, trades: 100, violating: true, policies: defaults.map((p) => p.policy_name) }), defaults]);
+  scenarios.push(['default policies, one trade to 12 %', syntheticRequest({ positions: 1000, trades: 100, violating: true, policies: defaults.map((p) => p.policy_name) }), defaults]);
   const binding = bindingCase(100);
   scenarios.push(['every policy binding every trade', binding.request, binding.policies]);
   const rows: PathRow[] = [];

@@ -1,6 +1,7 @@
 import { DEFAULT_POLICIES } from '../../src/policies/defaults.js';
 import type { PolicyDefinition } from '../../src/schemas/policy.js';
-import { bodyTemplate, makeRequest, type BodyTemplate } from './portfolios.js';
+import { syntheticRequest } from '../../src/synthetic-request.js';
+import { bodyTemplate, type BodyTemplate } from './portfolios.js';
 
 /** The HTTP benchmarks' policies: the seeded defaults plus a beta band and a country limit. */
 export const EXTRA_POLICIES: readonly PolicyDefinition[] = [
@@ -17,7 +18,7 @@ export function realisticBodies(positions: number, count = 30): BodyTemplate[] {
   const policies = REALISTIC_POLICIES.map((p) => p.policy_name);
   return Array.from({ length: count }, (_, k) => {
     const violating = k % 3 === 0;
-    return bodyTemplate(makeRequest({ positions, policies, violating, seed: 1_000 + k }), violating ? 'violating' : 'compliant');
+    return bodyTemplate(syntheticRequest({ positions, policies, violating, seed: 1_000 + k }), violating ? 'violating' : 'compliant');
   });
 }
 

@@ -60,8 +60,12 @@ export class ValidationPool {
     this.workerErrorHandler = handler;
   }
 
-  validate(body: Buffer, policySet: SharedPolicySet): Promise<ValidationOutcome> {
-    return this.submit<ValidationOutcome>(body, policySet);
+  /**
+   * `shed: false` takes the task whatever the expected wait: for the warm-up, whose cold first
+   * tasks (hundreds of ms each) make the wait look long and which no caller is waiting on.
+   */
+  validate(body: Buffer, policySet: SharedPolicySet, { shed = true }: { shed?: boolean } = {}): Promise<ValidationOutcome> {
+    return this.submit<ValidationOutcome>(body, policySet, undefined, shed);
   }
 
   /** Headroom runs on the same threads (the worker's `headroom` export), behind the same queue. */
@@ -69,9 +73,9 @@ export class ValidationPool {
     return this.submit<HeadroomOutcome>(body, policySet, 'headroom');
   }
 
-  private async submit<Outcome>(body: Buffer, policySet: SharedPolicySet, name?: string): Promise<Outcome> {
+  private async submit<Outcome>(body: Buffer, policySet: SharedPolicySet, name?: string, shed = true): Promise<Outcome> {
     const bytes = body.byteLength;
-    if (this.inFlightBytes > 0 && this.expectedWaitMs() > this.maxQueueWaitMs) {
+    if (shed && this.inFlightBytes > 0 && this.expectedWaitMs() > this.maxQueueWaitMs) {
       throw new ServiceError('PES_OVERLOADED', `The validation workers hold ~${Math.round(this.expectedWaitMs())} ms of work; new work would wait too long`);
     }
     const transferable = ownBuffer(body);

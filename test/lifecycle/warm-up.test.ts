@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { warmUp } from '../../src/warm-up.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { decisionRequest } from '../support/decisions.js';
+import { bigRequest, decisionRequest } from '../support/decisions.js';
 
 describe('warm-up before listening', () => {
   let t: TestApp;
@@ -33,3 +33,20 @@ describe('warm-up before listening', () => {
     expect(await warmUp(t.services, 0)).toBe(0);
   });
 });
+
+describe('warm-up under a tight queue-wait bound', () => {
+  let bounded: TestApp;
+  beforeAll(async () => {
+    // A 1 ms wait budget: the warm-up's cold first tasks make any work in flight look too long.
+    bounded = await startTestApp({ env: { PES_MAX_QUEUE: '1000', PES_MAX_QUEUE_WAIT_MS: '1', PES_RATE_LIMIT: '0' } });
+  });
+  afterAll(() => bounded.close());
+
+  it('is never refused for the expected wait (a refusal would stop the start), and callers still are', async () => {
+    expect(await warmUp(bounded.services, 24)).toBe(24);
+    const burst = await Promise.all(Array.from({ length: 10 }, (_, i) =>
+      bounded.app.inject({ method: 'POST', url: '/api/v1/validate', payload: bigRequest(`after-warm-up-${i}`) })));
+    expect(burst.some((res) => res.statusCode === 503 && res.json().code === 'PES_OVERLOADED')).toBe(true);
+  });
+});
+

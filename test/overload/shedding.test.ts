@@ -2,22 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Response as LightMyRequestResponse } from 'light-my-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { decisionRequest } from '../support/decisions.js';
-
-/**
- * A request big enough to keep a worker busy for a few milliseconds (3,000 positions), so a
- * burst of them outruns one worker and a queue of two.
- */
-function bigRequest(decisionId: string): Record<string, unknown> {
-  const positions = Array.from({ length: 3_000 }, (_, i) => ({
-    symbol: `S${i}`, quantity: 10, price: 100, sector: `Sector ${i % 11}`, country: 'US', beta: 1,
-  }));
-  return {
-    decision: { decision_id: decisionId, trades: [{ symbol: 'S0', side: 'BUY', quantity: 5, price: 100 }] },
-    portfolio_state: { cash: 100_000, positions },
-    applicable_policies: [],
-  };
-}
+import { bigRequest, decisionRequest } from '../support/decisions.js';
 
 /**
  * The first answer that is not a 503, trying for a few seconds: on a machine busy with other work

@@ -12,3 +12,18 @@ export function decisionRequest(decisionId: string, quantity = 440): Record<stri
   request.decision.trades[0].quantity = quantity;
   return request;
 }
+
+/**
+ * A request big enough to keep a worker busy for a few milliseconds (3,000 positions), so a
+ * burst of them outruns one worker and a queue of two.
+ */
+export function bigRequest(decisionId: string): Record<string, unknown> {
+  const positions = Array.from({ length: 3_000 }, (_, i) => ({
+    symbol: `S${i}`, quantity: 10, price: 100, sector: `Sector ${i % 11}`, country: 'US', beta: 1,
+  }));
+  return {
+    decision: { decision_id: decisionId, trades: [{ symbol: 'S0', side: 'BUY', quantity: 5, price: 100 }] },
+    portfolio_state: { cash: 100_000, positions },
+    applicable_policies: [],
+  };
+}
