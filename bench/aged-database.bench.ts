@@ -19,17 +19,12 @@ import { startService } from './support/processes.js';
 import { describeStep } from './support/rate-search.js';
 import { addPolicies, realisticBodies } from './support/realistic-mix.js';
 import { fixed, saveResult } from './support/results.js';
-import { REPORT_SHARE, quick, serviceOptions, sustainableRateOrSearch } from './support/scenario.js';
+import { REPORT_SHARE, SERVICE_WARMUP_MS, quick, serviceOptions, sustainableRateOrSearch } from './support/scenario.js';
 import { typicalRecord } from './support/typical-record.js';
 
 const RECORDS = quick ? 20_000 : 200_000;
 const ROUNDS = quick ? 1 : 3;
 const WINDOW_MS = quick ? 3_000 : 15_000;
-/**
- * A service's first ~15 s are slower whatever its database: in five 12 s windows in a row at
- * 420 req/s, the first had P99 40–42 ms and 1.6× the CPU per request, the others 18–29 ms.
- */
-const WARMUP_MS = quick ? 1_000 : 12_000;
 const bodies = realisticBodies(100, 30);
 
 /** A data folder holding `records` validations recorded through the service's own repository. */
@@ -63,7 +58,7 @@ async function round(template: string | undefined, rate: number): Promise<LoadRe
     try {
       await addPolicies(service.url);
       return await withCpu(() => service.cpuTimes(), () =>
-        runLoad({ url: `${service.url}/api/v1/validate`, bodies, rate, durationMs: WINDOW_MS, warmupMs: WARMUP_MS }));
+        runLoad({ url: `${service.url}/api/v1/validate`, bodies, rate, durationMs: WINDOW_MS, warmupMs: SERVICE_WARMUP_MS }));
     } finally {
       await service.stop();
     }
