@@ -91,8 +91,8 @@ function oneFactorRiskModel(positions: readonly Position[]): NonNullable<Validat
   return { symbols: positions.map((p) => p.symbol), covariance };
 }
 
-/** A seeded PRNG (mulberry32), so every run benchmarks the same portfolios. */
-export function seededRandom(seed: number): () => number {
+/** A seeded PRNG (mulberry32): the same options give the same portfolio, run after run. */
+function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
