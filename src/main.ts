@@ -36,7 +36,10 @@ async function main(): Promise<void> {
   // Warm before listening: a load balancer sends nothing to a port that is not open yet.
   const warmStarted = performance.now();
   const warmed = await warmUp(services, config.warmUpValidations);
-  if (warmed > 0) app.log.info({ validations: warmed, ms: Math.round(performance.now() - warmStarted) }, 'warmed up (nothing recorded)');
+  const warmUpLog = { validations: warmed.validations, ms: Math.round(performance.now() - warmStarted) };
+  if (Object.keys(warmed.failed).length > 0) {
+    app.log.warn({ ...warmUpLog, failed: warmed.failed }, 'warm-up: some validations failed (nothing recorded); the paths they would have taken start cold');
+  } else if (warmed.validations > 0) app.log.info(warmUpLog, 'warmed up (nothing recorded)');
 
   const address = await app.listen({ port: config.port, host: config.host });
   app.log.info(

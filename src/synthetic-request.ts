@@ -67,15 +67,15 @@ export function syntheticRequest(options: SyntheticRequestOptions): ValidationRe
     if (t === 0 && options.violating) {
       trades.push({ symbol: position.symbol, side: 'BUY', quantity: Math.ceil((0.12 * nav - current) / price), price });
     } else {
-      // ±20 % of the holding: inside every limit the benchmarks set.
+      // ±20 % of the holding: inside the default limits and the benchmarks' own.
       const side = t % 2 === 0 ? 'BUY' : 'SELL';
       trades.push({ symbol: position.symbol, side, quantity: Math.max(1, Math.round(position.quantity * 0.2)), price });
     }
   }
 
   const request: ValidationRequest = {
-    decision: { decision_id: options.decisionId ?? `bench-${n}`, portfolio_id: 'bench-fund', trades },
-    portfolio_state: { portfolio_id: 'bench-fund', cash, positions },
+    decision: { decision_id: options.decisionId ?? `synthetic-${n}`, portfolio_id: 'synthetic-fund', trades },
+    portfolio_state: { portfolio_id: 'synthetic-fund', cash, positions },
     applicable_policies: [...options.policies],
   };
   if (options.riskModel) request.portfolio_state.risk_model = oneFactorRiskModel(positions);

@@ -6,7 +6,9 @@ import type { ValidationRepository } from '../storage/validation-repository.js';
 import { KafkaPublisher, type EventPublisher } from './kafka-publisher.js';
 import { encodeEvent } from './validation-completed-event.js';
 
+/** Marks the rows of a round published, once the broker has acknowledged all of them. */
 const MARK_PUBLISHED = 'UPDATE event_outbox SET published_at = now() WHERE id = ANY($1::bigint[])';
+
 /** Any fixed number: the transaction-scoped advisory lock of the one relay publishing right now. */
 const RELAY_LOCK = 7_301_995;
 /** How soon to try again when another replica's relay holds the lock. */
@@ -134,12 +136,12 @@ export class OutboxRelay {
 
   /** One round: the rows published, or 'busy' when another replica's relay is publishing. */
   private async publishRound(): Promise<number | 'busy'> {
-    // PGlite is one process on one connection: a transaction held across the broker round trip
-    // would stall every validation write, and there is no other relay to exclude.
     const { db } = this.options;
-    // On PGlite the mark is one protocol call of a prepared statement (Database.run) rather than
-    // query()'s six: 473–506 against 568–803 µs of the database thread for a round of one event,
-    // 43–53 against 65–93 µs per event in rounds of ten (three runs each).
+    // PGlite is one process on one connection: a transaction held across the broker round trip
+    // would stall every validation write, and there is no other relay to exclude. Its mark is one
+    // protocol call of a prepared statement (Database.run) rather than query()'s six: the mark of
+    // a round of one event took 473–506 against 568–803 µs of the database thread, of a round of
+    // ten 43–53 against 65–93 µs per event (three runs each).
     if (db.kind === 'pglite') return this.publishRows(db, (ids) => db.run(MARK_PUBLISHED, [`{${ids.join(',')}}`]));
     return db.transaction(async (tx) => {
       const [{ locked }] = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK]);

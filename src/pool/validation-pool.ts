@@ -11,7 +11,7 @@ export interface ValidationPoolOptions {
    * New tasks get 503 when the work already in flight would keep them waiting longer than this
    * (ms). A count alone cannot bound the wait: 128 queued 25 KB bodies wait a few ms, 128 queued
    * 2.3 MB ones seconds, and a worker sharing its core with other work is slower than alone.
-   * A task arriving at an idle pool is always taken.
+   * A task arriving at an idle pool is always taken, and so is the warm-up's (validate's `shed: false`).
    */
   readonly maxQueueWaitMs?: number;
   readonly filename?: string;
@@ -65,15 +65,16 @@ export class ValidationPool {
    * tasks (hundreds of ms each) make the wait look long and which no caller is waiting on.
    */
   validate(body: Buffer, policySet: SharedPolicySet, { shed = true }: { shed?: boolean } = {}): Promise<ValidationOutcome> {
-    return this.submit<ValidationOutcome>(body, policySet, undefined, shed);
+    return this.submit<ValidationOutcome>(body, policySet, { shed });
   }
 
   /** Headroom runs on the same threads (the worker's `headroom` export), behind the same queue. */
   headroom(body: Buffer, policySet: SharedPolicySet): Promise<HeadroomOutcome> {
-    return this.submit<HeadroomOutcome>(body, policySet, 'headroom');
+    return this.submit<HeadroomOutcome>(body, policySet, { name: 'headroom', shed: true });
   }
 
-  private async submit<Outcome>(body: Buffer, policySet: SharedPolicySet, name?: string, shed = true): Promise<Outcome> {
+  /** `name`: the worker's export to run (its default one when absent); `shed`: see validate(). */
+  private async submit<Outcome>(body: Buffer, policySet: SharedPolicySet, { name, shed }: { name?: string; shed: boolean }): Promise<Outcome> {
     const bytes = body.byteLength;
     if (shed && this.inFlightBytes > 0 && this.expectedWaitMs() > this.maxQueueWaitMs) {
       throw new ServiceError('PES_OVERLOADED', `The validation workers hold ~${Math.round(this.expectedWaitMs())} ms of work; new work would wait too long`);

@@ -185,16 +185,25 @@ describe('HiGHS instances kept between programmes', () => {
   });
 
   it('time each programme from zero: thousands of solves in all outlast a short time limit', async () => {
-    // With the clocks left running across programmes, every solve after the first 0.05 s stopped at the limit.
-    const solver = highsSolver(await loadHighs(), { lpSeconds: 0.05, mipSeconds: 0.05 });
+    // With the clocks left running across programmes, every solve after the first 0.05 s stopped
+    // at the limit. A lone solve may still meet it when the machine takes the core away from the
+    // test for 50 ms (seen in CI), so a handful of those is allowed, and nothing else.
+    const highs = await loadHighs();
+    const solver = highsSolver(highs, { lpSeconds: 0.05, mipSeconds: 0.05 });
+    const atTimeLimit = `HiGHS model status ${highs.constants.modelStatus.timeLimit}`;
     const started = performance.now();
     let solves = 0;
-    while (performance.now() - started < 250 || solves < 1_000) {
+    let stoppedAtLimit = 0;
+    while (performance.now() - started < 500 || solves < 2_000) {
       const result = solveOnce(solver, program(0, 5, 3 + (solves % 4)));
-      expect(result.status).toBe('optimal');
-      expect(result.objective).toBeCloseTo(-Math.min(5, 3 + (solves % 4)), 9);
+      if (result.status === 'failed' && result.detail === atTimeLimit) stoppedAtLimit++;
+      else {
+        expect(result.status).toBe('optimal');
+        expect(result.objective).toBeCloseTo(-Math.min(5, 3 + (solves % 4)), 9);
+      }
       solves++;
     }
+    expect(stoppedAtLimit).toBeLessThanOrEqual(Math.max(3, solves / 200));
   });
 
   it('carry nothing from one programme to the next, and give a second open session its own instance', async () => {

@@ -13,7 +13,7 @@ describe('warm-up before listening', () => {
   const count = async (table: string) => Number((await t.services.db.query<{ n: string | number }>(`SELECT count(*) AS n FROM ${table}`))[0].n);
 
   it('runs validations through every worker and rehearses their audit writes, recording nothing', async () => {
-    expect(await warmUp(t.services, 24)).toBe(24);
+    expect(await warmUp(t.services, 24)).toEqual({ validations: 24, failed: {} });
     expect(await count('validations')).toBe(0);
     expect(await count('policy_violations')).toBe(0);
     expect(await count('event_outbox')).toBe(0);
@@ -30,7 +30,7 @@ describe('warm-up before listening', () => {
   });
 
   it('does nothing when asked for none', async () => {
-    expect(await warmUp(t.services, 0)).toBe(0);
+    expect(await warmUp(t.services, 0)).toEqual({ validations: 0, failed: {} });
   });
 });
 
@@ -43,7 +43,7 @@ describe('warm-up under a tight queue-wait bound', () => {
   afterAll(() => bounded.close());
 
   it('is never refused for the expected wait (a refusal would stop the start), and callers still are', async () => {
-    expect(await warmUp(bounded.services, 24)).toBe(24);
+    expect(await warmUp(bounded.services, 24)).toEqual({ validations: 24, failed: {} });
     const burst = await Promise.all(Array.from({ length: 10 }, (_, i) =>
       bounded.app.inject({ method: 'POST', url: '/api/v1/validate', payload: bigRequest(`after-warm-up-${i}`) })));
     expect(burst.some((res) => res.statusCode === 503 && res.json().code === 'PES_OVERLOADED')).toBe(true);

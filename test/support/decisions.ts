@@ -14,8 +14,8 @@ export function decisionRequest(decisionId: string, quantity = 440): Record<stri
 }
 
 /**
- * A request big enough to keep a worker busy for a few milliseconds (3,000 positions), so a
- * burst of them outruns one worker and a queue of two.
+ * A request big enough to keep a worker busy for a few milliseconds (3,000 positions): a burst of
+ * them outruns the workers, so the pool's bounds on its queue and on the expected wait come into play.
  */
 export function bigRequest(decisionId: string): Record<string, unknown> {
   const positions = Array.from({ length: 3_000 }, (_, i) => ({
