@@ -33,13 +33,18 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
 
-  // Warm before listening: a load balancer sends nothing to a port that is not open yet.
+  // Warm before listening: a load balancer sends nothing to a port that is not open yet. A
+  // warm-up that fails only leaves the service cold: the health routes tell whether it can serve.
   const warmStarted = performance.now();
-  const warmed = await warmUp(services, config.warmUpValidations);
-  const warmUpLog = { validations: warmed.validations, ms: Math.round(performance.now() - warmStarted) };
-  if (Object.keys(warmed.failed).length > 0) {
-    app.log.warn({ ...warmUpLog, failed: warmed.failed }, 'warm-up: some validations failed (nothing recorded); the paths they would have taken start cold');
-  } else if (warmed.validations > 0) app.log.info(warmUpLog, 'warmed up (nothing recorded)');
+  try {
+    const warmed = await warmUp(services, config.warmUpValidations);
+    const warmUpLog = { validations: warmed.validations, ms: Math.round(performance.now() - warmStarted) };
+    if (Object.keys(warmed.failed).length > 0) {
+      app.log.warn({ ...warmUpLog, failed: warmed.failed }, 'warm-up: some validations failed (nothing recorded); the paths they would have taken start cold');
+    } else if (warmed.validations > 0) app.log.info(warmUpLog, 'warmed up (nothing recorded)');
+  } catch (error) {
+    app.log.warn({ err: error }, 'warm-up failed; the service starts cold');
+  }
 
   const address = await app.listen({ port: config.port, host: config.host });
   app.log.info(
