@@ -6,6 +6,7 @@
  * skipped, and said so, when unreachable), as a production deployment would store its records.
  * Run alone (after npm run build): npx tsx bench/http-load.bench.ts [--quick]
  */
+import { withDecisionId } from '../src/body-template.js';
 import { runLoad, withCpu, type LoadResult } from './support/load-generator.js';
 import { LOCAL_POSTGRES_URL, postgresProblem } from './support/postgres-server.js';
 import { startService, type ServerProcess } from './support/processes.js';
@@ -35,7 +36,7 @@ async function violatingShare(url: string, positions: number): Promise<number> {
   for (const [k, body] of bodies.entries()) {
     const send = () => fetch(`${url}/api/v1/validate`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
-      body: Buffer.concat([body.head, Buffer.from(`probe-${positions}-${k}`), body.tail]),
+      body: withDecisionId(body, `probe-${positions}-${k}`),
     });
     let res = await send();
     // A service still busy from the previous load step may refuse for a moment (503, Retry-After).

@@ -1,7 +1,7 @@
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import * as hdr from 'hdr-histogram-js';
-import type { BodyTemplate } from './body-template.js';
+import type { BodyTemplate } from '../../src/body-template.js';
 
 /**
  * An open-model load generator: request i is due at start + i / rate whatever happened to the

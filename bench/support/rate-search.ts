@@ -1,6 +1,6 @@
 import { runLoad, withCpu, type LoadResult } from './load-generator.js';
 import type { ServerProcess } from './processes.js';
-import type { BodyTemplate } from './body-template.js';
+import type { BodyTemplate } from '../../src/body-template.js';
 
 export interface SearchOptions {
   readonly url: string;

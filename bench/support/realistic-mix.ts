@@ -1,7 +1,7 @@
 import { DEFAULT_POLICIES } from '../../src/policies/defaults.js';
 import type { PolicyDefinition } from '../../src/schemas/policy.js';
 import { syntheticRequest } from '../../src/synthetic-request.js';
-import { bodyTemplate, type BodyTemplate } from './body-template.js';
+import { bodyTemplate, type BodyTemplate } from '../../src/body-template.js';
 
 /** The HTTP benchmarks' policies: the seeded defaults plus a beta band and a country limit. */
 export const EXTRA_POLICIES: readonly PolicyDefinition[] = [

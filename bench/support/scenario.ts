@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BodyTemplate } from './body-template.js';
+import type { BodyTemplate } from '../../src/body-template.js';
 import { startService, type ServiceOptions } from './processes.js';
 import { findSustainableRate } from './rate-search.js';
 import { addPolicies } from './realistic-mix.js';
