@@ -42,7 +42,7 @@ describe('warm-up under a tight queue-wait bound', () => {
   });
   afterAll(() => bounded.close());
 
-  it('is never refused for the expected wait (a refusal would stop the start), and callers still are', async () => {
+  it('is never refused for the expected wait (a refusal would leave the service cold), and callers still are', async () => {
     expect(await warmUp(bounded.services, 24)).toEqual({ validations: 24, failed: {} });
     const burst = await Promise.all(Array.from({ length: 10 }, (_, i) =>
       bounded.app.inject({ method: 'POST', url: '/api/v1/validate', payload: bigRequest(`after-warm-up-${i}`) })));
