@@ -19,7 +19,7 @@ import { startService } from './support/processes.js';
 import { describeStep } from './support/rate-search.js';
 import { addPolicies, realisticBodies } from './support/realistic-mix.js';
 import { fixed, saveResult } from './support/results.js';
-import { REPORT_SHARE, SERVICE_WARMUP_MS, quick, serviceOptions, sustainableRateOrSearch } from './support/scenario.js';
+import { REPORT_SHARE, quick, serviceOptions, sustainableRateOrSearch, warmUpServer } from './support/scenario.js';
 import { typicalRecord } from './support/typical-record.js';
 
 const RECORDS = quick ? 20_000 : 200_000;
@@ -57,8 +57,9 @@ async function round(template: string | undefined, rate: number): Promise<LoadRe
     const service = await startService(serviceOptions({ PES_DATA_DIR: dataDir }));
     try {
       await addPolicies(service.url);
-      return await withCpu(() => service.cpuTimes(), () =>
-        runLoad({ url: `${service.url}/api/v1/validate`, bodies, rate, durationMs: WINDOW_MS, warmupMs: SERVICE_WARMUP_MS }));
+      const url = `${service.url}/api/v1/validate`;
+      await warmUpServer(url, bodies, rate);
+      return await withCpu(() => service.cpuTimes(), () => runLoad({ url, bodies, rate, durationMs: WINDOW_MS, warmupMs: 0 }));
     } finally {
       await service.stop();
     }

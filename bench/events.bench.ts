@@ -11,7 +11,7 @@ import { startService, type ServerProcess } from './support/processes.js';
 import { describeStep } from './support/rate-search.js';
 import { addPolicies, realisticBodies } from './support/realistic-mix.js';
 import { saveResult } from './support/results.js';
-import { REPORT_SHARE, SERVICE_WARMUP_MS, WINDOWS, databaseLabel, quick, serviceOptions, sustainableRateOrSearch } from './support/scenario.js';
+import { REPORT_SHARE, WINDOWS, databaseLabel, quick, serviceOptions, sustainableRateOrSearch, warmUpServer } from './support/scenario.js';
 
 const ROUNDS = quick ? 1 : 2;
 /** Longest wait for the outbox to empty after the load. */
@@ -42,7 +42,8 @@ if (!kcatAvailable) {
         try {
           await addPolicies(service.url);
           const url = `${service.url}/api/v1/validate`;
-          const load = await withCpu(service.cpuTimes, () => runLoad({ url, bodies, rate, durationMs: WINDOWS.report, warmupMs: SERVICE_WARMUP_MS }));
+          await warmUpServer(url, bodies, rate);
+          const load = await withCpu(service.cpuTimes, () => runLoad({ url, bodies, rate, durationMs: WINDOWS.report, warmupMs: 0 }));
           const atEnd = await backlog(service);
           const started = performance.now();
           let drainedMs: number | string = 'n/a (no broker)';

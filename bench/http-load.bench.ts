@@ -13,7 +13,7 @@ import { startService, type ServerProcess } from './support/processes.js';
 import { describeStep, findSustainableRate } from './support/rate-search.js';
 import { addPolicies, realisticBodies } from './support/realistic-mix.js';
 import { saveResult } from './support/results.js';
-import { REPORT_SHARE, SUSTAINABLE_P99_MS, WINDOWS, databaseLabel, serviceOptions } from './support/scenario.js';
+import { REPORT_SHARE, SERVICE_WARMUP_MS, SUSTAINABLE_P99_MS, WINDOWS, databaseLabel, serviceOptions, warmUpServer } from './support/scenario.js';
 
 export interface LoadCase {
   readonly positions: number;
@@ -85,6 +85,7 @@ async function onPostgres(): Promise<PostgresRun> {
   const service = await startService({ ...serviceOptions(), postgresAdminUrl: server.adminUrl });
   try {
     await addPolicies(service.url);
+    await warmUpServer(`${service.url}/api/v1/validate`, realisticBodies(100, 30), 400);
     return { database: `PostgreSQL server at ${new URL(server.adminUrl).host}, same cores`, case: await loadCase(service, 100, 400, 10, 30, 1, 'service on PostgreSQL') };
   } finally {
     await service.stop();
@@ -95,6 +96,8 @@ const service = await startService(serviceOptions());
 let cases: LoadCase[];
 try {
   await addPolicies(service.url);
+  // Warmed on 100-position requests; the 10,000-position case follows on the same, warm service.
+  await warmUpServer(`${service.url}/api/v1/validate`, realisticBodies(100, 30), 400);
   cases = [
     await loadCase(service, 100, 400, 10, 30, 1),
     // Big bodies: fewer requests per second, so longer windows for a meaningful P99.
@@ -104,4 +107,4 @@ try {
   await service.stop();
 }
 const postgres = await onPostgres();
-saveResult('http-load', { database: databaseLabel(), reportShare: REPORT_SHARE, p99LimitMs: SUSTAINABLE_P99_MS, cases, postgres });
+saveResult('http-load', { database: databaseLabel(), reportShare: REPORT_SHARE, p99LimitMs: SUSTAINABLE_P99_MS, cases, postgres, serverWarmupMs: SERVICE_WARMUP_MS });

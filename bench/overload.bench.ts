@@ -10,7 +10,7 @@ import { startService } from './support/processes.js';
 import { describeStep, findSustainableRate } from './support/rate-search.js';
 import { addPolicies, realisticBodies } from './support/realistic-mix.js';
 import { saveResult } from './support/results.js';
-import { SUSTAINABLE_P99_MS, WINDOWS, databaseLabel, knownSustainableRate, serviceOptions } from './support/scenario.js';
+import { SERVICE_WARMUP_MS, SUSTAINABLE_P99_MS, WINDOWS, databaseLabel, knownSustainableRate, serviceOptions, warmUpServer } from './support/scenario.js';
 
 interface Phase {
   readonly name: string;
@@ -26,6 +26,7 @@ try {
   // The sustainable rate from the command line, this suite run's http-load scenario, or a search here.
   let sustainableRate = knownSustainableRate() ?? 0;
   if (!sustainableRate) {
+    await warmUpServer(url, bodies, 150);
     sustainableRate = (await findSustainableRate({
       url, bodies, startRate: 150, p99LimitMs: SUSTAINABLE_P99_MS, stepMs: WINDOWS.step, warmupMs: WINDOWS.warmup, label: 'overload search',
     })).sustainableRate;
@@ -45,8 +46,8 @@ try {
     const refused = load.refused.count > 0 ? `; refusals answered in P50 ${load.refused.p50Ms.toFixed(2)} P99 ${load.refused.p99Ms.toFixed(2)} ms` : '';
     console.log(`overload ${name}: ${describeStep(load)} ${JSON.stringify(load.statuses)}${refused}; RSS ${rss.start.toFixed(0)} → max ${rss.max.toFixed(0)} MB`);
   };
-  // Unrecorded warm-up: JIT, connections and the database's caches, as in the load search.
-  await runLoad({ url, bodies, rate: Math.round(sustainableRate / 2), durationMs: WINDOWS.step, warmupMs: 0 });
+  // Unrecorded: the overload must meet a service past its first, slower seconds (SERVICE_WARMUP_MS).
+  await warmUpServer(url, bodies, Math.round(sustainableRate / 2));
   await phase('before (½×)', Math.round(sustainableRate / 2), WINDOWS.recovery);
   await phase('overload (2×)', sustainableRate * 2, WINDOWS.overload);
   await phase('after (½×)', Math.round(sustainableRate / 2), WINDOWS.recovery);
@@ -62,7 +63,7 @@ try {
     rssGrowthMb: Math.max(phases[1].rssMb.max, phases[2].rssMb.max) - phases[0].rssMb.end,
   };
   console.log('overload verdict:', verdict);
-  saveResult('overload', { database: databaseLabel(), sustainableRate, phases, verdict });
+  saveResult('overload', { database: databaseLabel(), sustainableRate, phases, verdict, serverWarmupMs: SERVICE_WARMUP_MS });
 } finally {
   await service.stop();
 }

@@ -190,6 +190,7 @@ function loadSection(load: HttpLoadResult, peers?: HttpPeersResult): string {
     'Open model: requests leave on a fixed schedule whatever the answers, and each latency counts from the request\'s',
     'due time, so a slow server cannot hide its queue. A step is *sustainable* when its P99 stays under',
     `${load.p99LimitMs} ms with no error; the rate steps up by 1.5× and the boundary is then narrowed twice.`,
+    ...(load.serverWarmupMs ? [`Before its search each server (the service, and each peer) got ${load.serverWarmupMs / 1000} s of load at the search's first rate, not recorded: a service's first seconds are slower.`] : []),
     '',
   );
   if (peers || load.cases.length) out.push('![Latency against offered load](benchmarks-latency.svg)', '');
@@ -268,7 +269,8 @@ function overloadSection(o: OverloadResult): string {
   return [
     `## Overload (${o.database})`,
     '',
-    `Highest sustainable rate ${int(o.sustainableRate)} req/s (100 positions); one service process through three phases.`,
+    `Highest sustainable rate ${int(o.sustainableRate)} req/s (100 positions); one service process through three phases` +
+      (o.serverWarmupMs ? `, after ${o.serverWarmupMs / 1000} s of unrecorded load at ½×.` : '.'),
     'Refusals are 503 `PES_OVERLOADED` with `Retry-After`, from admission control: the pool\'s expected queue wait',
     '(`PES_MAX_QUEUE_WAIT_MS`, estimated from body sizes and measured worker time; `PES_MAX_QUEUE` caps the count), and how far',
     'behind the HTTP thread\'s event loop or the oldest audit commit is (`PES_MAX_EVENT_LOOP_LAG_MS`), and a limit on validations',

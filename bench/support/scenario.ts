@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BodyTemplate } from '../../src/body-template.js';
+import { runLoad } from './load-generator.js';
 import { startService, type ServiceOptions } from './processes.js';
 import { findSustainableRate } from './rate-search.js';
 import { addPolicies } from './realistic-mix.js';
@@ -17,13 +18,23 @@ export const WINDOWS = quick
 export const SUSTAINABLE_P99_MS = 100;
 
 /**
- * Load a scenario sends to a service it has just started before it measures (same schedule, not
- * recorded). A service's first seconds are slower even after its own warm-up. In five 12 s windows
- * in a row at 420 req/s (two starts of each build, 2026-12-06), the first had P99 49–94 ms and
- * 296–602 refusals of 5,040 when the service warmed up on the contract's example, 59–60 ms and
- * 37–93 refusals warming up on 100-position portfolios; the later windows 21–37 ms and almost none.
+ * Load every HTTP scenario sends to a server it has just started before it measures anything, its
+ * rate searches included (warmUpServer). A service's first seconds are slower even after its own
+ * warm-up. In five 12 s windows in a row at 420 req/s (two starts of each build, 2026-12-06), the
+ * first had P99 49–94 ms and 296–602 refusals of 5,040 when the service warmed up on the
+ * contract's example, 59–60 ms and 37–93 refusals warming up on 100-position portfolios; the
+ * later windows 21–37 ms and almost none. Rate searches begun right after the start found
+ * 362–995 req/s (median 735, five starts) against 542–1,220 (median 995) after this warm-up (the
+ * refusals read, in four searches, all came from the limit on validations in flight); the
+ * overload scenario's 2× phase, reached 6 s after the start, had accepted P99 78–203 ms against
+ * 65–81 ms (three starts each).
  */
 export const SERVICE_WARMUP_MS = quick ? 1_000 : 12_000;
+
+/** SERVICE_WARMUP_MS of `rate` requests per second to `url`, recording nothing. */
+export async function warmUpServer(url: string, bodies: readonly BodyTemplate[], rate: number): Promise<void> {
+  await runLoad({ url, bodies, rate, durationMs: SERVICE_WARMUP_MS, warmupMs: 0 });
+}
 
 /** Share of the highest sustainable rate the headline latency is measured at (service and peers alike). */
 export const REPORT_SHARE = 0.7;
@@ -56,8 +67,10 @@ export async function sustainableRateOrSearch(bodies: readonly BodyTemplate[], l
   const service = await startService(serviceOptions());
   try {
     await addPolicies(service.url);
+    const url = `${service.url}/api/v1/validate`;
+    await warmUpServer(url, bodies, 150);
     return (await findSustainableRate({
-      url: `${service.url}/api/v1/validate`, bodies, startRate: 150, p99LimitMs: SUSTAINABLE_P99_MS,
+      url, bodies, startRate: 150, p99LimitMs: SUSTAINABLE_P99_MS,
       stepMs: WINDOWS.step, warmupMs: WINDOWS.warmup, label,
     })).sustainableRate;
   } finally {

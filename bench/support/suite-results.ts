@@ -88,6 +88,8 @@ export interface HttpLoadResult {
   cases: HttpLoadCase[];
   /** The 100-position case again with a PostgreSQL server; absent from results written before it was run. */
   postgres?: { database: string; case?: HttpLoadCase; skipped?: string };
+  /** Unrecorded load each server got after its start, before anything was measured (absent: none, in runs before 2026-12-06). */
+  serverWarmupMs?: number;
 }
 
 export interface HttpPeersResult {
@@ -96,6 +98,8 @@ export interface HttpPeersResult {
   /** Absent from results written before the peers were also run at this share of their rate. */
   reportShare?: number;
   cases: Array<{ peer: 'bare' | 'inline' | 'pool'; sustainableRate: number; steps: LoadResult[]; atReportRate?: LoadResult }>;
+  /** Unrecorded load each server got after its start, before anything was measured (absent: none, in runs before 2026-12-06). */
+  serverWarmupMs?: number;
 }
 
 export interface OverloadResult {
@@ -103,4 +107,6 @@ export interface OverloadResult {
   sustainableRate: number;
   phases: Array<{ name: string; load: LoadResult; rssMb: { start: number; max: number; end: number } }>;
   verdict: { shed: boolean; acceptedP99UnderLimit: boolean; onlyOkOr503: boolean; recovered: boolean; rssGrowthMb: number };
+  /** Unrecorded load each server got after its start, before anything was measured (absent: none, in runs before 2026-12-06). */
+  serverWarmupMs?: number;
 }
