@@ -29,6 +29,11 @@ export interface LoadOptions {
   /** Called about every `sampleEveryMs` during the recorded window (e.g. to sample RSS). */
   readonly onSample?: (elapsedMs: number) => void;
   readonly sampleEveryMs?: number;
+  /**
+   * Also summarise the 2xx responses to requests due at least this long into the recorded window
+   * (acceptedAfterSettling): a phase's steady state apart from the moments right after a change.
+   */
+  readonly settlingMs?: number;
 }
 
 export interface LatencySummary {
@@ -52,6 +57,8 @@ export interface LoadResult {
   readonly refused: LatencySummary;
   /** Latency of 2xx responses per body label (e.g. compliant / violating decisions). */
   readonly acceptedByLabel: Record<string, LatencySummary>;
+  /** Latency of 2xx responses to requests due `settlingMs` or more into the window, when asked for. */
+  readonly acceptedAfterSettling?: LatencySummary & { readonly settlingMs: number };
   readonly statuses: Record<string, number>;
   /** Non-2xx answers, socket errors and requests the generator could not send. */
   readonly errors: number;
@@ -87,6 +94,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const accepted = newHistogram();
   const refused = newHistogram();
   const byLabel = new Map<string, hdr.Histogram>();
+  const settled = options.settlingMs === undefined ? undefined : newHistogram();
   const statuses: Record<string, number> = {};
   const warmupMs = options.warmupMs ?? 0;
   const maxInFlight = options.maxInFlight ?? 2_000;
@@ -109,6 +117,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       return;
     }
     accepted.recordValue(micros);
+    if (settled && dueMs - warmupMs >= options.settlingMs!) settled.recordValue(micros);
     if (label === undefined) return;
     let histogram = byLabel.get(label);
     if (!histogram) byLabel.set(label, (histogram = newHistogram()));
@@ -177,13 +186,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     accepted: summary(accepted),
     refused: summary(refused),
     acceptedByLabel: Object.fromEntries([...byLabel].map(([label, histogram]) => [label, summary(histogram)])),
+    ...(settled ? { acceptedAfterSettling: { ...summary(settled), settlingMs: options.settlingMs! } } : {}),
     statuses,
     // Refusals, socket errors, answers still missing after the drain, and requests never sent.
     errors: sent - ok + notSent,
     notSent,
     totalSent,
   };
-  for (const histogram of [accepted, refused, ...byLabel.values()]) histogram.destroy();
+  for (const histogram of [accepted, refused, ...byLabel.values(), ...(settled ? [settled] : [])]) histogram.destroy();
   return result;
 }
 
