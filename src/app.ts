@@ -72,7 +72,7 @@ export async function startServices(config: Config): Promise<Services> {
   const policies = new PolicyStore(policyRepository);
   await policies.refresh();
   const validations = new ValidationRepository(db, config.kafkaTopic);
-  const pool = new ValidationPool({ threads: config.workers, tasksPerWorker: config.tasksPerWorker, maxQueue: config.maxQueue, maxQueueWaitMs: config.maxQueueWaitMs });
+  const pool = new ValidationPool({ threads: config.workers, maxQueue: config.maxQueue, maxQueueWaitMs: config.maxQueueWaitMs });
   return { config, db, policyRepository, policies, validations, pool, ...(appliedPolicies ? { appliedPolicies } : {}) };
 }
 

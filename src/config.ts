@@ -15,8 +15,6 @@ export interface Config {
   /** The embedded database checkpoints once this much WAL (bytes) was written since the last checkpoint; 0 = never. */
   readonly checkpointWalBytes: number;
   readonly workers: number;
-  /** Validations each worker holds at once: the one it runs and the next ones, already handed over. */
-  readonly tasksPerWorker: number;
   /** Validations waiting for a worker before new ones get 503. */
   readonly maxQueue: number;
   /** New validations get 503 when the workers' work in flight would keep them waiting longer (ms). */
@@ -124,7 +122,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // PGlite never checkpoints by itself (workers/checkpointer.ts).
     checkpointWalBytes: integer(env, 'PES_CHECKPOINT_WAL_MB', DEFAULT_CHECKPOINT_WAL_MB, 0, 65_536) * 1024 * 1024,
     workers,
-    tasksPerWorker: integer(env, 'PES_TASKS_PER_WORKER', 1, 1, 16),
     maxQueue: integer(env, 'PES_MAX_QUEUE', workers * 64, 1, 1_000_000),
     // Half the 100 ms P99 objective: the other half is for the request's own work and its answer.
     maxQueueWaitMs: integer(env, 'PES_MAX_QUEUE_WAIT_MS', 50, 1, 3_600_000),

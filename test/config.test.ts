@@ -38,11 +38,6 @@ describe('configuration', () => {
     expect(problem({ PES_CHECKPOINT_WAL_MB: '-1' })).toMatch(/PES_CHECKPOINT_WAL_MB/);
   });
 
-  it('hands each worker one validation at a time by default, up to PES_TASKS_PER_WORKER', () => {
-    expect(loadConfig({}).tasksPerWorker).toBe(1);
-    expect(loadConfig({ PES_TASKS_PER_WORKER: '2' }).tasksPerWorker).toBe(2);
-  });
-
   it('scavenges the HTTP thread every 2 MB of body Buffers by default, never with PES_BUFFER_SCAVENGE_MB=0', () => {
     expect(loadConfig({}).bufferScavengeBytes).toBe(2 * 1024 * 1024);
     expect(loadConfig({ PES_BUFFER_SCAVENGE_MB: '0' }).bufferScavengeBytes).toBe(0);
@@ -76,7 +71,6 @@ describe('configuration', () => {
     [{ PORT: '70000' }, 'Invalid configuration: PORT must be a whole number from 0 to 65535, got "70000"'],
     [{ PES_BUFFER_SCAVENGE_MB: '-1' }, 'Invalid configuration: PES_BUFFER_SCAVENGE_MB must be a whole number from 0 to 1024, got "-1"'],
     [{ PES_WORKERS: '0' }, 'Invalid configuration: PES_WORKERS must be a whole number from 1 to 256, got "0"'],
-    [{ PES_TASKS_PER_WORKER: '0' }, 'Invalid configuration: PES_TASKS_PER_WORKER must be a whole number from 1 to 16, got "0"'],
     [{ PES_SHUTDOWN_GRACE_MS: '-1' }, 'Invalid configuration: PES_SHUTDOWN_GRACE_MS must be a whole number from 0 to 600000, got "-1"'],
     [{ PES_OUTBOX_RETENTION_HOURS: '1.5' }, 'Invalid configuration: PES_OUTBOX_RETENTION_HOURS must be a whole number from 0 to 87600, got "1.5"'],
     [{ PES_LOG_LEVEL: 'verbose' }, 'Invalid configuration: PES_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"'],

@@ -6,17 +6,6 @@ import type { HeadroomOutcome, HeadroomTask, ValidationOutcome, ValidationTask }
 
 export interface ValidationPoolOptions {
   readonly threads: number;
-  /**
-   * Validations a worker holds at once (default 1): with 2, it is handed its next one while it
-   * runs the current one, so it need not wait for the HTTP thread, busy near saturation, to hear
-   * it finished. At 1,200 req/s of 100-position requests on 2 cores (~1.2× the sustainable rate;
-   * six alternating pairs of starts), 2 gave P99 37–53 ms against 63–82, and 0–580 refusals
-   * against 189–735 of 9,600 (fewer in five pairs). At 700 req/s it made no difference (P99 22–31
-   * against 25–40). The price is head-of-line blocking: the next request may wait behind a big one
-   * while the other worker is free. With 5 % of requests of 10,000 positions at 300 req/s, the
-   * small ones' P99 was 26–36 ms against 23–28 (three pairs).
-   */
-  readonly tasksPerWorker?: number;
   readonly maxQueue: number;
   /**
    * New tasks get 503 when the work already in flight would keep them waiting longer than this
@@ -57,7 +46,6 @@ export class ValidationPool {
       filename: options.filename ?? VALIDATION_WORKER_FILE,
       minThreads: options.threads,
       maxThreads: options.threads,
-      concurrentTasksPerWorker: options.tasksPerWorker ?? 1,
       maxQueue: options.maxQueue,
       stricterFIFO: true,
       idleTimeout: Number.POSITIVE_INFINITY,
@@ -125,7 +113,7 @@ export class ValidationPool {
     return this.piscina.queueSize;
   }
 
-  /** Validations in a worker now (in flight and not queued): running, or handed over and next there. */
+  /** Validations running in a worker now (in flight and not queued). */
   get running(): number {
     return Math.max(0, this.inFlight - this.piscina.queueSize);
   }

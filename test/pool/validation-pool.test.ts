@@ -41,21 +41,4 @@ describe('ValidationPool', () => {
     expect(strict.ok && strict.summary.is_compliant).toBe(false);
     expect(relaxed.ok && relaxed.summary.is_compliant).toBe(true);
   });
-
-  it('hands a busy worker its next validation when it may hold two (PES_TASKS_PER_WORKER), and queues the rest', async () => {
-    const queuedBehind = async (tasksPerWorker: number) => {
-      const single = new ValidationPool({ threads: 1, tasksPerWorker, maxQueue: 16 });
-      try {
-        await single.validate(Buffer.from(example), sharePolicySet(1, DEFAULT_POLICIES)); // the worker is up
-        const outcomes = [1, 2, 3].map(() => single.validate(Buffer.from(example), sharePolicySet(1, DEFAULT_POLICIES)));
-        const queued = single.queueSize;
-        for (const outcome of await Promise.all(outcomes)) expect(outcome.ok && JSON.parse(outcome.responseJson).decision_id).toBe('decision_001');
-        return queued;
-      } finally {
-        await single.close();
-      }
-    };
-    expect(await queuedBehind(1)).toBe(2);
-    expect(await queuedBehind(2)).toBe(1);
-  });
 });
