@@ -19,7 +19,7 @@ import { startService } from './support/processes.js';
 import { describeStep } from './support/rate-search.js';
 import { addPolicies, realisticBodies } from './support/realistic-mix.js';
 import { fixed, saveResult } from './support/results.js';
-import { REPORT_SHARE, quick, serviceOptions, sustainableRateOrSearch, warmUpServer } from './support/scenario.js';
+import { REPORT_SHARE, WINDOWS, quick, serviceOptions, sustainableRateOrSearch, warmUpServer } from './support/scenario.js';
 import { typicalRecord } from './support/typical-record.js';
 
 const RECORDS = quick ? 20_000 : 200_000;
@@ -59,7 +59,7 @@ async function round(template: string | undefined, rate: number): Promise<LoadRe
       await addPolicies(service.url);
       const url = `${service.url}/api/v1/validate`;
       await warmUpServer(url, bodies, rate);
-      return await withCpu(() => service.cpuTimes(), () => runLoad({ url, bodies, rate, durationMs: WINDOW_MS, warmupMs: 0 }));
+      return await withCpu(() => service.cpuTimes(), () => runLoad({ url, bodies, rate, durationMs: WINDOW_MS, warmupMs: WINDOWS.warmup }));
     } finally {
       await service.stop();
     }

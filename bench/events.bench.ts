@@ -43,7 +43,7 @@ if (!kcatAvailable) {
           await addPolicies(service.url);
           const url = `${service.url}/api/v1/validate`;
           await warmUpServer(url, bodies, rate);
-          const load = await withCpu(service.cpuTimes, () => runLoad({ url, bodies, rate, durationMs: WINDOWS.report, warmupMs: 0 }));
+          const load = await withCpu(service.cpuTimes, () => runLoad({ url, bodies, rate, durationMs: WINDOWS.report, warmupMs: WINDOWS.warmup }));
           const atEnd = await backlog(service);
           const started = performance.now();
           let drainedMs: number | string = 'n/a (no broker)';

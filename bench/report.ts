@@ -190,7 +190,9 @@ function loadSection(load: HttpLoadResult, peers?: HttpPeersResult): string {
     'Open model: requests leave on a fixed schedule whatever the answers, and each latency counts from the request\'s',
     'due time, so a slow server cannot hide its queue. A step is *sustainable* when its P99 stays under',
     `${load.p99LimitMs} ms with no error; the rate steps up by 1.5× and the boundary is then narrowed twice.`,
-    ...(load.serverWarmupMs ? [`Before its search each server (the service, and each peer) got ${load.serverWarmupMs / 1000} s of load at the search's first rate, not recorded: a service's first seconds are slower.`] : []),
+    ...(load.serverWarmupMs
+      ? [`Before measuring, the service${peers?.serverWarmupMs ? ' and each peer' : ''} got ${load.serverWarmupMs / 1000} s of unrecorded 100-position requests: a service's first seconds are slower.`]
+      : []),
     '',
   );
   if (peers || load.cases.length) out.push('![Latency against offered load](benchmarks-latency.svg)', '');
