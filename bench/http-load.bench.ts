@@ -68,6 +68,12 @@ async function loadCase(server: ServerProcess, positions: number, startRate: num
   return { positions, sustainableRate: search.sustainableRate, steps: search.steps, atReportRate, violatingShare: share };
 }
 
+/** Where the 100-position searches start (req/s). */
+const START_RATE_100 = 400;
+
+/** A service's warm-up, before its searches: 100-position requests at their search's first rate. */
+const warmUp = (service: ServerProcess) => warmUpServer(`${service.url}/api/v1/validate`, realisticBodies(100, 30), START_RATE_100);
+
 /** The server for the PostgreSQL run, or why there is none. */
 async function postgresServer(): Promise<{ adminUrl: string } | { skipped: string }> {
   if (process.env.PES_BENCH_DATABASE_URL) return { skipped: 'the cases above already ran on a PostgreSQL server (PES_BENCH_DATABASE_URL)' };
@@ -85,8 +91,8 @@ async function onPostgres(): Promise<PostgresRun> {
   const service = await startService({ ...serviceOptions(), postgresAdminUrl: server.adminUrl });
   try {
     await addPolicies(service.url);
-    await warmUpServer(`${service.url}/api/v1/validate`, realisticBodies(100, 30), 400);
-    return { database: `PostgreSQL server at ${new URL(server.adminUrl).host}, same cores`, case: await loadCase(service, 100, 400, 10, 30, 1, 'service on PostgreSQL') };
+    await warmUp(service);
+    return { database: `PostgreSQL server at ${new URL(server.adminUrl).host}, same cores`, case: await loadCase(service, 100, START_RATE_100, 10, 30, 1, 'service on PostgreSQL') };
   } finally {
     await service.stop();
   }
@@ -96,10 +102,10 @@ const service = await startService(serviceOptions());
 let cases: LoadCase[];
 try {
   await addPolicies(service.url);
-  // Warmed on 100-position requests; the 10,000-position case follows on the same, warm service.
-  await warmUpServer(`${service.url}/api/v1/validate`, realisticBodies(100, 30), 400);
+  // The 10,000-position case follows on the same, warm service.
+  await warmUp(service);
   cases = [
-    await loadCase(service, 100, 400, 10, 30, 1),
+    await loadCase(service, 100, START_RATE_100, 10, 30, 1),
     // Big bodies: fewer requests per second, so longer windows for a meaningful P99.
     await loadCase(service, 10_000, 8, 1, 6, 2),
   ];

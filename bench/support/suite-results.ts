@@ -81,32 +81,32 @@ export interface HttpLoadCase {
   violatingShare: number;
 }
 
-export interface HttpLoadResult {
+/** What the HTTP scenarios record of their servers' warm-up. */
+interface WarmedUp {
+  /** Unrecorded load each server got after its start, before anything was measured (absent: none, in runs before 2026-12-06). */
+  serverWarmupMs?: number;
+}
+
+export interface HttpLoadResult extends WarmedUp {
   database: string;
   reportShare: number;
   p99LimitMs: number;
   cases: HttpLoadCase[];
   /** The 100-position case again with a PostgreSQL server; absent from results written before it was run. */
   postgres?: { database: string; case?: HttpLoadCase; skipped?: string };
-  /** Unrecorded load each server got after its start, before anything was measured (absent: none, in runs before 2026-12-06). */
-  serverWarmupMs?: number;
 }
 
-export interface HttpPeersResult {
+export interface HttpPeersResult extends WarmedUp {
   positions: number;
   p99LimitMs: number;
   /** Absent from results written before the peers were also run at this share of their rate. */
   reportShare?: number;
   cases: Array<{ peer: 'bare' | 'inline' | 'pool'; sustainableRate: number; steps: LoadResult[]; atReportRate?: LoadResult }>;
-  /** Unrecorded load each server got after its start, before anything was measured (absent: none, in runs before 2026-12-06). */
-  serverWarmupMs?: number;
 }
 
-export interface OverloadResult {
+export interface OverloadResult extends WarmedUp {
   database: string;
   sustainableRate: number;
   phases: Array<{ name: string; load: LoadResult; rssMb: { start: number; max: number; end: number } }>;
   verdict: { shed: boolean; acceptedP99UnderLimit: boolean; onlyOkOr503: boolean; recovered: boolean; rssGrowthMb: number };
-  /** Unrecorded load each server got after its start, before anything was measured (absent: none, in runs before 2026-12-06). */
-  serverWarmupMs?: number;
 }
