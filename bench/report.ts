@@ -33,7 +33,15 @@ function resultOf<T>(results: SuiteResults, scenario: string): T | undefined {
   return results.scenarios.find((s) => s.scenario === scenario && s.exitCode === 0)?.result as T | undefined;
 }
 
-const cpuCell = (r?: LoadResult) => (r?.cpu ? `${ms(r.cpu.mainMs)} / ${ms(r.cpu.otherMs)}` : '–');
+/** "main / other threads", with the other threads split (validation workers + database + the rest) when the run recorded it. */
+function cpuCell(r?: LoadResult): string {
+  if (!r?.cpu) return '–';
+  const { mainMs, otherMs, validationMs, databaseMs } = r.cpu;
+  const split = validationMs === undefined || databaseMs === undefined ? '' : ` (${ms(validationMs)} + ${ms(databaseMs)} + ${ms(Math.max(0, otherMs - validationMs - databaseMs))})`;
+  return `${ms(mainMs)} / ${ms(otherMs)}${split}`;
+}
+const hasCpuSplit = (r?: LoadResult) => r?.cpu?.validationMs !== undefined;
+const CPU_SPLIT_LEGEND = 'in parentheses, the other threads\' share: validation workers + database thread + the rest (GC helpers, libuv)';
 const rate = (v: number) => (v >= 100 ? int(v) : `${+v.toPrecision(3)}`);
 
 function stepRows(steps: readonly LoadResult[]): Array<Array<string | number>> {
@@ -214,7 +222,7 @@ function caseBlock(title: string, c: HttpLoadCase, load: HttpLoadResult): string
       ? `Highest sustainable rate: **${rate(c.sustainableRate)} req/s**. At ${pct(load.reportShare)} of it (${rate(r.offeredRate)} req/s for ${r.durationMs / 1000} s):`
       : `**No step was sustainable** (P99 ≥ ${load.p99LimitMs} ms even at the lowest rate). At the lowest rate (${rate(r.offeredRate)} req/s for ${r.durationMs / 1000} s):`,
     `P50 **${ms(r.accepted.p50Ms)} ms**, P99 **${ms(r.accepted.p99Ms)} ms**, P99.9 **${ms(r.accepted.p999Ms)} ms**, ${rate(r.achievedRate)} answers/s, ${int(r.errors)} errors;`,
-    `server CPU per request ${cpuCell(r)} ms (main thread / other threads).${byLabel(r)}`,
+    `server CPU per request ${cpuCell(r)} ms (main thread / other threads${hasCpuSplit(r) ? `; ${CPU_SPLIT_LEGEND}` : ''}).${byLabel(r)}`,
     '',
     table(STEP_HEAD, stepRows(c.steps)),
     '',

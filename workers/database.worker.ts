@@ -5,6 +5,7 @@ import { serialize } from 'pg-protocol';
 import { startCheckpointer } from './checkpointer.js';
 import { ExtendedQueryWriter } from './extended-query.js';
 import { errorFields, type DatabaseReply, type DatabaseRequest, type DatabaseThreadData } from './database-messages.js';
+import { THREAD_NAMES, nameThisThread } from '../src/observability/threads.js';
 
 /**
  * The embedded database (PGlite, PostgreSQL compiled to WASM) on a thread of its own. PGlite runs
@@ -12,6 +13,7 @@ import { errorFields, type DatabaseReply, type DatabaseRequest, type DatabaseThr
  * half of its CPU under load and every write stalled every request. Here the HTTP thread only
  * posts the statement and its parameters.
  */
+nameThisThread(THREAD_NAMES.database);
 const port = parentPort!;
 const { dataDir, checkpointWalBytes, checkpointCheckMs } = workerData as DatabaseThreadData;
 const post = (reply: DatabaseReply) => port.postMessage(reply);

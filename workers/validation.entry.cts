@@ -3,7 +3,17 @@
 // in that line). A CI run aborted the whole test process there (a fatal error under
 // importSyncForRequire; not reproduced since). This CommonJS file leaves validation.worker.js
 // to import(), the loader worker threads have used for years.
+import { writeFileSync } from 'node:fs';
 import type { HeadroomOutcome, HeadroomTask, ValidationOutcome, ValidationTask } from './messages.js';
+
+// The thread names itself here, at once (THREAD_NAMES.validation of src/observability/threads.ts,
+// which is an ES module): Piscina blocks an idle thread in Atomics.wait, so the import below
+// completes only with the thread's first task.
+try {
+  writeFileSync('/proc/thread-self/comm', 'pes-validation');
+} catch {
+  // not Linux: nothing to name
+}
 
 const loading = import('./validation.worker.js');
 

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { CLOCK_TICKS_PER_SECOND, statFields } from './proc-stat.js';
+import { CLOCK_TICKS_PER_SECOND, statFields } from '../../src/observability/proc-stat.js';
 
 /**
  * How much of the machine other processes used while a scenario ran. The load average only says

@@ -2,6 +2,7 @@ import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import * as hdr from 'hdr-histogram-js';
 import type { BodyTemplate } from '../../src/body-template.js';
+import type { CpuTimes } from './processes.js';
 
 /**
  * An open-model load generator: request i is due at start + i / rate whatever happened to the
@@ -74,6 +75,10 @@ export interface CpuPerRequest {
   readonly mainMs: number;
   /** Every other thread of the server: workers, GC helpers, libuv. */
   readonly otherMs: number;
+  /** Of otherMs, the validation workers (threads named pes-validation; absent in results from before they were). */
+  readonly validationMs?: number;
+  /** Of otherMs, the embedded database's thread (pes-database). */
+  readonly databaseMs?: number;
 }
 
 const newHistogram = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
@@ -199,12 +204,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
 /** Runs `load` and adds the server's CPU time per request, read before and after. */
 export async function withCpu(
-  cpuTimes: () => { mainMs: number; otherMs: number },
+  cpuTimes: () => CpuTimes,
   load: () => Promise<LoadResult>,
 ): Promise<LoadResult> {
   const before = cpuTimes();
   const result = await load();
   const after = cpuTimes();
   const n = Math.max(1, result.totalSent);
-  return { ...result, cpu: { mainMs: (after.mainMs - before.mainMs) / n, otherMs: (after.otherMs - before.otherMs) / n } };
+  const per = (key: keyof CpuTimes) => (after[key] - before[key]) / n;
+  return { ...result, cpu: { mainMs: per('mainMs'), otherMs: per('otherMs'), validationMs: per('validationMs'), databaseMs: per('databaseMs') } };
 }

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/paths.js';
 import { freePort } from './free-port.js';
 import { freshDatabase } from './postgres-server.js';
-import { CLOCK_TICKS_PER_SECOND, statFields } from './proc-stat.js';
+import { cpuSecondsByRole } from '../../src/observability/threads.js';
 
 /** A server under test, in its own process (its threads included), on a loopback port. */
 export interface ServerProcess {
@@ -14,7 +14,7 @@ export interface ServerProcess {
   /** Resident set size of the whole process (all its threads), in MB. */
   rssMb(): number;
   /** CPU time used so far by the main thread and by all other threads together, in ms. */
-  cpuTimes(): { mainMs: number; otherMs: number };
+  cpuTimes(): CpuTimes;
   stop(): Promise<void>;
 }
 
@@ -24,17 +24,18 @@ function rssOf(pid: number): number {
   return kb / 1024;
 }
 
-function cpuTimesOf(pid: number): { mainMs: number; otherMs: number } {
-  let mainMs = 0;
-  let otherMs = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    const fields = statFields(`/proc/${pid}/task/${tid}/stat`);
-    if (!fields) continue; // the thread ended meanwhile
-    const ms = ((fields[11] + fields[12]) * 1000) / CLOCK_TICKS_PER_SECOND;
-    if (Number(tid) === pid) mainMs += ms;
-    else otherMs += ms;
-  }
-  return { mainMs, otherMs };
+/** CPU time so far, ms: the main thread, all others, and of those the service's validation workers and database thread. */
+export interface CpuTimes {
+  readonly mainMs: number;
+  readonly otherMs: number;
+  readonly validationMs: number;
+  readonly databaseMs: number;
+}
+
+function cpuTimesOf(pid: number): CpuTimes {
+  const s = cpuSecondsByRole(pid);
+  if (!s) throw new Error(`no /proc/${pid}/task: the benchmarks read CPU times from Linux's /proc`);
+  return { mainMs: s.http * 1000, otherMs: (s.validation + s.database + s.other) * 1000, validationMs: s.validation * 1000, databaseMs: s.database * 1000 };
 }
 
 async function waitUntilReady(url: string, child: ChildProcess, output: () => string): Promise<void> {

@@ -35,7 +35,9 @@ export function sustainable(result: LoadResult, p99LimitMs: number): boolean {
 
 export function describeStep(result: LoadResult): string {
   const a = result.accepted;
-  const cpu = result.cpu ? `; CPU per request: main ${result.cpu.mainMs.toFixed(3)} ms, other threads ${result.cpu.otherMs.toFixed(3)} ms` : '';
+  const c = result.cpu;
+  const split = c?.validationMs === undefined ? '' : ` (validation ${c.validationMs.toFixed(3)}, database ${c.databaseMs!.toFixed(3)})`;
+  const cpu = c ? `; CPU per request: main ${c.mainMs.toFixed(3)} ms, other threads ${c.otherMs.toFixed(3)} ms${split}` : '';
   return `${+result.offeredRate.toPrecision(3)} req/s offered → ${+result.achievedRate.toPrecision(3)} ok/s, ` +
     `P50 ${a.p50Ms.toFixed(2)} P99 ${a.p99Ms.toFixed(2)} P99.9 ${a.p999Ms.toFixed(2)} ms, errors ${result.errors}${cpu}`;
 }
