@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROJECT_ROOT } from '../src/paths.js';
 import { predict } from './support/linear-fit.js';
-import type { LatencySummary, LoadResult } from './support/load-generator.js';
+import { cpuText, type LatencySummary, type LoadResult } from './support/load-generator.js';
 import { lineChart, type Series } from './support/svg-plot.js';
 import {
   RESULTS_FILE, type EngineResult, type HttpLoadCase, type HttpLoadResult, type HttpPeersResult, type OverloadResult, type PoolResult, type SolverResult,
@@ -33,15 +33,8 @@ function resultOf<T>(results: SuiteResults, scenario: string): T | undefined {
   return results.scenarios.find((s) => s.scenario === scenario && s.exitCode === 0)?.result as T | undefined;
 }
 
-/** "main / other threads", with the other threads split (validation workers + database + the rest) when the run recorded it. */
-function cpuCell(r?: LoadResult): string {
-  if (!r?.cpu) return '–';
-  const { mainMs, otherMs, validationMs, databaseMs } = r.cpu;
-  const split = validationMs === undefined || databaseMs === undefined ? '' : ` (${ms(validationMs)} + ${ms(databaseMs)} + ${ms(Math.max(0, otherMs - validationMs - databaseMs))})`;
-  return `${ms(mainMs)} / ${ms(otherMs)}${split}`;
-}
-const hasCpuSplit = (r?: LoadResult) => r?.cpu?.validationMs !== undefined;
-const CPU_SPLIT_LEGEND = 'in parentheses, the other threads\' share: validation workers + database thread + the rest (GC helpers, libuv)';
+const cpuCell = (r?: LoadResult) => (r?.cpu ? cpuText(r.cpu, ms) : '–');
+const CPU_LEGEND = 'main thread / other threads, these split by role where the run recorded it; rest: V8\'s GC and compiler helpers, libuv';
 const rate = (v: number) => (v >= 100 ? int(v) : `${+v.toPrecision(3)}`);
 
 function stepRows(steps: readonly LoadResult[]): Array<Array<string | number>> {
@@ -222,7 +215,7 @@ function caseBlock(title: string, c: HttpLoadCase, load: HttpLoadResult): string
       ? `Highest sustainable rate: **${rate(c.sustainableRate)} req/s**. At ${pct(load.reportShare)} of it (${rate(r.offeredRate)} req/s for ${r.durationMs / 1000} s):`
       : `**No step was sustainable** (P99 ≥ ${load.p99LimitMs} ms even at the lowest rate). At the lowest rate (${rate(r.offeredRate)} req/s for ${r.durationMs / 1000} s):`,
     `P50 **${ms(r.accepted.p50Ms)} ms**, P99 **${ms(r.accepted.p99Ms)} ms**, P99.9 **${ms(r.accepted.p999Ms)} ms**, ${rate(r.achievedRate)} answers/s, ${int(r.errors)} errors;`,
-    `server CPU per request ${cpuCell(r)} ms (main thread / other threads${hasCpuSplit(r) ? `; ${CPU_SPLIT_LEGEND}` : ''}).${byLabel(r)}`,
+    `server CPU per request ${cpuCell(r)} ms (${r.cpu?.validationMs || r.cpu?.databaseMs ? CPU_LEGEND : 'main thread / other threads'}).${byLabel(r)}`,
     '',
     table(STEP_HEAD, stepRows(c.steps)),
     '',

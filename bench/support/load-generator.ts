@@ -81,6 +81,17 @@ export interface CpuPerRequest {
   readonly databaseMs?: number;
 }
 
+/**
+ * "main / other" CPU per request, with the other threads split by role (validation, database, and
+ * the rest: V8's GC and compiler helpers, libuv) where the run recorded roles and they worked.
+ */
+export function cpuText(cpu: CpuPerRequest, format: (ms: number) => string): string {
+  const { mainMs, otherMs, validationMs = 0, databaseMs = 0 } = cpu;
+  const roles = [...(validationMs > 0 ? [`validation ${format(validationMs)}`] : []), ...(databaseMs > 0 ? [`database ${format(databaseMs)}`] : [])];
+  const split = roles.length ? ` (${[...roles, `rest ${format(Math.max(0, otherMs - validationMs - databaseMs))}`].join(', ')})` : '';
+  return `${format(mainMs)} / ${format(otherMs)}${split}`;
+}
+
 const newHistogram = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
 
 function summary(histogram: hdr.Histogram): LatencySummary {

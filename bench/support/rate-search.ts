@@ -1,4 +1,4 @@
-import { runLoad, withCpu, type LoadResult } from './load-generator.js';
+import { cpuText, runLoad, withCpu, type LoadResult } from './load-generator.js';
 import type { ServerProcess } from './processes.js';
 import type { BodyTemplate } from '../../src/body-template.js';
 
@@ -35,9 +35,7 @@ export function sustainable(result: LoadResult, p99LimitMs: number): boolean {
 
 export function describeStep(result: LoadResult): string {
   const a = result.accepted;
-  const c = result.cpu;
-  const split = c?.validationMs === undefined ? '' : ` (validation ${c.validationMs.toFixed(3)}, database ${c.databaseMs!.toFixed(3)})`;
-  const cpu = c ? `; CPU per request: main ${c.mainMs.toFixed(3)} ms, other threads ${c.otherMs.toFixed(3)} ms${split}` : '';
+  const cpu = result.cpu ? `; CPU ms per request, main / other threads: ${cpuText(result.cpu, (ms) => ms.toFixed(3))}` : '';
   return `${+result.offeredRate.toPrecision(3)} req/s offered → ${+result.achievedRate.toPrecision(3)} ok/s, ` +
     `P50 ${a.p50Ms.toFixed(2)} P99 ${a.p99Ms.toFixed(2)} P99.9 ${a.p999Ms.toFixed(2)} ms, errors ${result.errors}${cpu}`;
 }

@@ -3,7 +3,7 @@ import type { ValidationPool } from '../pool/validation-pool.js';
 import type { ValidationSummary } from '../../workers/messages.js';
 import type { Queryable } from '../storage/database.js';
 import { readOutboxBacklog, type OutboxBacklog } from './outbox-backlog.js';
-import { cpuSecondsByRole, type ThreadRole } from './threads.js';
+import { THREAD_ROLES, ThreadCpuMeter } from './threads.js';
 
 /** Seconds; the service's objective is P99 < 100 ms, so the buckets are dense below it. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -100,22 +100,15 @@ export class ServiceMetrics {
       help: 'Checkpoints of the embedded database (or the looks at its WAL before them) that failed; its WAL keeps growing until one succeeds',
       registers,
     });
-    // Set at each scrape from /proc (reset, then the total: a Counter has no set()); a thread that
-    // ended takes its time out of /proc's sum, so each role keeps the most it has shown.
-    const counted: Record<ThreadRole, number> = { http: 0, validation: 0, database: 0, other: 0 };
+    const threadCpu = new ThreadCpuMeter();
     new Counter({
       name: 'pes_thread_cpu_seconds_total',
-      help: 'CPU time (user + system) of the service\'s threads by role: http (the main thread), validation (the workers), database (embedded PGlite), other (GC helpers, libuv); Linux only',
+      help: 'CPU time (user + system) of the process\'s threads by role: http (the HTTP thread), validation (the workers), database (embedded PGlite), other (V8\'s GC and compiler helpers, libuv, threads not yet named); Linux only',
       labelNames: ['role'],
       registers,
       collect() {
-        const now = cpuSecondsByRole(process.pid);
-        if (!now) return;
-        this.reset();
-        for (const role of Object.keys(now) as ThreadRole[]) {
-          counted[role] = Math.max(counted[role], now[role]);
-          this.inc({ role }, counted[role]);
-        }
+        const used = threadCpu.sinceLast();
+        if (used) for (const role of THREAD_ROLES) this.inc({ role }, used[role]);
       },
     });
     new Gauge({

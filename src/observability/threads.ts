@@ -1,12 +1,13 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { CLOCK_TICKS_PER_SECOND, statFields } from './proc-stat.js';
 
-/** What a thread of the service does; the HTTP thread is the process's main thread. */
+/** What a thread of the service does; `http` is the thread the HTTP server runs on. */
 export type ThreadRole = 'http' | 'validation' | 'database' | 'other';
+export const THREAD_ROLES: readonly ThreadRole[] = ['http', 'validation', 'database', 'other'];
 
 /**
  * The names the service's own threads give themselves (15 bytes at most, the kernel's limit).
- * `top -H`, `ps -L` and /proc show them, and cpuSecondsByRole reads them. The main thread keeps
+ * `top -H`, `ps -L` and /proc show them, and the CPU figures below read them. The main thread keeps
  * its name: renamed, the process would no longer show as node. The validation threads write their
  * name in workers/validation.entry.cts, a CommonJS file that cannot load this module at once.
  */
@@ -24,37 +25,100 @@ export function nameThisThread(name: (typeof THREAD_NAMES)[keyof typeof THREAD_N
   }
 }
 
+/** The calling thread's id as the kernel knows it (Linux), else undefined. */
+export function currentThreadId(): number | undefined {
+  try {
+    return Number(readlinkSync('/proc/thread-self').split('/').pop());
+  } catch {
+    return undefined;
+  }
+}
+
 const ROLE_OF_NAME = new Map<string, ThreadRole>([[THREAD_NAMES.validation, 'validation'], [THREAD_NAMES.database, 'database']]);
 
-/**
- * CPU seconds (user + system) used so far by the threads of process `pid`, per role: its main
- * thread is `http`; threads that named themselves (THREAD_NAMES) are theirs; the rest (V8's
- * garbage-collection helpers, libuv's pool) are `other`. Threads that have ended are not counted.
- * Undefined where there is no /proc (not Linux).
- */
-export function cpuSecondsByRole(pid: number): Record<ThreadRole, number> | undefined {
+/** A live thread: its role, its CPU so far (clock ticks, user + system) and when it started (ticks since boot). */
+interface ThreadTicks {
+  readonly tid: number;
+  readonly role: ThreadRole;
+  readonly ticks: number;
+  readonly startedAt: number;
+}
+
+/** The live threads of process `pid`, `httpTid` being the HTTP thread; undefined without /proc. */
+function readThreads(pid: number, httpTid: number): ThreadTicks[] | undefined {
   let tids: string[];
   try {
     tids = readdirSync(`/proc/${pid}/task`);
   } catch {
     return undefined;
   }
-  const seconds: Record<ThreadRole, number> = { http: 0, validation: 0, database: 0, other: 0 };
+  const threads: ThreadTicks[] = [];
   for (const tid of tids) {
+    // Fields 14, 15 and 22 of stat(5): utime, stime, starttime.
     const fields = statFields(`/proc/${pid}/task/${tid}/stat`);
-    if (!fields) continue; // the thread ended meanwhile
-    const role = Number(tid) === pid ? 'http' : (ROLE_OF_NAME.get(threadName(pid, tid)) ?? 'other');
-    seconds[role] += fields[11] + fields[12];
+    const name = readName(`/proc/${pid}/task/${tid}/comm`);
+    if (!fields || name === undefined) continue; // the thread ended meanwhile
+    const role = Number(tid) === httpTid ? 'http' : (ROLE_OF_NAME.get(name) ?? 'other');
+    threads.push({ tid: Number(tid), role, ticks: fields[11] + fields[12], startedAt: fields[19] });
   }
-  // Summed in clock ticks (integers), divided once: no rounding error.
-  for (const role of Object.keys(seconds) as ThreadRole[]) seconds[role] /= CLOCK_TICKS_PER_SECOND;
-  return seconds;
+  return threads;
 }
 
-function threadName(pid: number, tid: string): string {
+function readName(path: string): string | undefined {
   try {
-    return readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trimEnd();
+    return readFileSync(path, 'utf8').trimEnd();
   } catch {
-    return '';
+    return undefined;
+  }
+}
+
+/** Seconds per role from clock ticks per role. */
+const toSeconds = (ticks: Record<ThreadRole, number>) =>
+  Object.fromEntries(THREAD_ROLES.map((role) => [role, ticks[role] / CLOCK_TICKS_PER_SECOND])) as Record<ThreadRole, number>;
+
+/**
+ * CPU seconds so far of the live threads of process `pid` by role, its main thread being the HTTP
+ * thread (the benchmarks take two of these around a window). Threads that have ended are not in
+ * it. Undefined without /proc (not Linux).
+ */
+export function cpuSecondsByRole(pid: number): Record<ThreadRole, number> | undefined {
+  const threads = readThreads(pid, pid);
+  if (!threads) return undefined;
+  const ticks = { http: 0, validation: 0, database: 0, other: 0 };
+  for (const thread of threads) ticks[thread.role] += thread.ticks;
+  return toSeconds(ticks);
+}
+
+/**
+ * The CPU this process's threads used between one call and the next, by role, for a counter:
+ * each thread's time counts once, under the role it had when it was used. A thread that ended
+ * keeps what was counted of it (a worker replaced after a crash does not take its past out), a
+ * thread that named itself after a call keeps its earlier time in `other`, and a thread id the
+ * kernel reuses starts from zero (its start time differs). The figures are the whole process's:
+ * several apps in one process each see all of their threads.
+ */
+export class ThreadCpuMeter {
+  private readonly counted = new Map<number, { readonly ticks: number; readonly startedAt: number }>();
+
+  constructor(
+    private readonly pid = process.pid,
+    /** The HTTP thread: the one that builds the meter (the app's), not necessarily the process's main thread. */
+    private readonly httpTid = currentThreadId() ?? process.pid,
+  ) {}
+
+  /** Seconds per role since the last call (since each thread started, the first time); undefined without /proc. */
+  sinceLast(): Record<ThreadRole, number> | undefined {
+    const threads = readThreads(this.pid, this.httpTid);
+    if (!threads) return undefined;
+    const used = { http: 0, validation: 0, database: 0, other: 0 };
+    const live = new Set<number>();
+    for (const { tid, role, ticks, startedAt } of threads) {
+      live.add(tid);
+      const before = this.counted.get(tid);
+      used[role] += Math.max(0, ticks - (before?.startedAt === startedAt ? before.ticks : 0));
+      this.counted.set(tid, { ticks, startedAt });
+    }
+    for (const tid of this.counted.keys()) if (!live.has(tid)) this.counted.delete(tid);
+    return toSeconds(used);
   }
 }
