@@ -26,7 +26,7 @@ export function nameThisThread(name: (typeof THREAD_NAMES)[keyof typeof THREAD_N
 }
 
 /** The calling thread's id as the kernel knows it (Linux), else undefined. */
-export function currentThreadId(): number | undefined {
+function currentThreadId(): number | undefined {
   try {
     return Number(readlinkSync('/proc/thread-self').split('/').pop());
   } catch {
@@ -91,24 +91,21 @@ export function cpuSecondsByRole(pid: number): Record<ThreadRole, number> | unde
 
 /**
  * The CPU this process's threads used between one call and the next, by role, for a counter:
- * each thread's time counts once, under the role it had when it was used. A thread that ended
+ * each thread's time counts once, under the role it has when counted. A thread that ended
  * keeps what was counted of it (a worker replaced after a crash does not take its past out), a
  * thread that named itself after a call keeps its earlier time in `other`, and a thread id the
  * kernel reuses starts from zero (its start time differs). The figures are the whole process's:
- * several apps in one process each see all of their threads.
+ * several apps in one process each see all the process's threads.
  */
 export class ThreadCpuMeter {
   private readonly counted = new Map<number, { readonly ticks: number; readonly startedAt: number }>();
 
-  constructor(
-    private readonly pid = process.pid,
-    /** The HTTP thread: the one that builds the meter (the app's), not necessarily the process's main thread. */
-    private readonly httpTid = currentThreadId() ?? process.pid,
-  ) {}
+  /** The HTTP thread: the one that builds the meter (the app's), not necessarily the process's main thread. */
+  private readonly httpTid = currentThreadId() ?? process.pid;
 
   /** Seconds per role since the last call (since each thread started, the first time); undefined without /proc. */
   sinceLast(): Record<ThreadRole, number> | undefined {
-    const threads = readThreads(this.pid, this.httpTid);
+    const threads = readThreads(process.pid, this.httpTid);
     if (!threads) return undefined;
     const used = { http: 0, validation: 0, database: 0, other: 0 };
     const live = new Set<number>();
