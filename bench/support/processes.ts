@@ -13,7 +13,7 @@ export interface ServerProcess {
   readonly pid: number;
   /** Resident set size of the whole process (all its threads), in MB. */
   rssMb(): number;
-  /** CPU time used so far by the main thread and by all other threads together, in ms. */
+  /** CPU time used so far by the main thread and by all other threads together, with the service's own threads apart, in ms. */
   cpuTimes(): CpuTimes;
   stop(): Promise<void>;
 }

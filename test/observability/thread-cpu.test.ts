@@ -8,13 +8,17 @@ const burn = (ms: number) => {
   while (Date.now() < until);
 };
 
+/** The start of a worker's source: `burn` as above (written out: a transformed function's text may not run there), and `nameThisThread`, as the service's threads do. */
+const WORKER_PRELUDE = `const { parentPort, workerData } = require('node:worker_threads');
+  const burn = (ms) => { const until = Date.now() + ms; while (Date.now() < until); };
+  const nameThisThread = (name) => require('node:fs').writeFileSync('/proc/thread-self/comm', name);`;
+
 /** A thread that names itself, works `ms`, says so, then waits to be stopped. */
 async function namedWorker(name: string, ms: number): Promise<Worker> {
   const worker = new Worker(
-    `const { parentPort, workerData } = require('node:worker_threads');
-     require('node:fs').writeFileSync('/proc/thread-self/comm', workerData.name);
-     const until = Date.now() + workerData.ms;
-     while (Date.now() < until);
+    `${WORKER_PRELUDE}
+     nameThisThread(workerData.name);
+     burn(workerData.ms);
      parentPort.postMessage('worked');
      setInterval(() => {}, 1000);`,
     { eval: true, workerData: { name, ms } },
@@ -47,16 +51,15 @@ describe.skipIf(process.platform !== 'linux')('ThreadCpuMeter', () => {
     const meter = new ThreadCpuMeter();
     meter.sinceLast();
     const worker = new Worker(
-      `const { parentPort } = require('node:worker_threads');
-       const work = (ms) => { const until = Date.now() + ms; while (Date.now() < until); };
-       work(400);
+      `${WORKER_PRELUDE}
+       burn(400);
        parentPort.postMessage('unnamed');
        parentPort.once('message', () => {
-         require('node:fs').writeFileSync('/proc/thread-self/comm', '${THREAD_NAMES.validation}');
-         work(150);
+         nameThisThread(workerData.name);
+         burn(150);
          parentPort.postMessage('named');
        });`,
-      { eval: true },
+      { eval: true, workerData: { name: THREAD_NAMES.validation } },
     );
     const next = () => new Promise((resolve, reject) => worker.once('message', resolve).once('error', reject));
     await next();
