@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/paths.js';
 import { freePort } from './free-port.js';
+import { serviceNodeFlags } from './node-flags.js';
 import { freshDatabase } from './postgres-server.js';
 import { cpuSecondsByRole } from '../../src/observability/threads.js';
 
@@ -61,8 +62,9 @@ interface SpawnOptions {
   readonly cleanup?: () => void | Promise<void>;
 }
 
+/** Every server, the service and its peers alike, runs with the node flags `npm start` gives the service. */
 async function spawnServer(options: SpawnOptions): Promise<ServerProcess> {
-  const child = spawn(process.execPath, options.args, { cwd: PROJECT_ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...serviceNodeFlags(), ...options.args], { cwd: PROJECT_ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4_000);
@@ -105,7 +107,7 @@ export interface ServiceOptions {
 }
 
 /**
- * The real service (node dist/src/main.js; `npm run bench` builds first) on a free loopback
+ * The real service (node dist/src/main.js, with npm start's flags; `npm run bench` builds first) on a free loopback
  * port, with embedded PGlite in a fresh temporary folder, or a fresh database on a server.
  */
 export async function startService(options: ServiceOptions = {}): Promise<ServerProcess> {

@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { serviceNodeFlags } from '../../bench/support/node-flags.js';
+import { PROJECT_ROOT } from '../../src/paths.js';
+
+/** The exec-form CMD of the Dockerfile, as the argument list it runs. */
+function dockerCommand(): string[] {
+  const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(join(PROJECT_ROOT, 'Dockerfile'), 'utf8'));
+  if (!cmd) throw new Error('the Dockerfile has no exec-form CMD');
+  return JSON.parse(cmd[1]) as string[];
+}
+
+describe('how the service is launched', () => {
+  it('keeps V8 to one helper thread under npm start (and so in every benchmark)', () => {
+    expect(serviceNodeFlags()).toContain('--v8-pool-size=1');
+  });
+
+  it('runs the container with the same node flags as npm start', () => {
+    expect(dockerCommand()).toEqual(['node', ...serviceNodeFlags(), 'dist/src/main.js']);
+  });
+});
