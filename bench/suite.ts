@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from '../src/paths.js';
 import { writeReport } from './report.js';
 import { foreignShare, sampleCpu } from './support/foreign-cpu.js';
+import { serviceNodeFlags } from './support/node-flags.js';
 import { RESULTS_FILE, type ScenarioRun, type SuiteResults } from './support/suite-results.js';
 
 /** Order matters only for reading the output: micro-benchmarks first, then the HTTP ones. */
@@ -86,6 +87,7 @@ const results: SuiteResults = {
   machine: {
     cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30),
     node: process.version, platform: `${process.platform} ${process.arch}`, loadAverageAtStart, loadAverageAtEnd: loadavg(),
+    serverNodeFlags: serviceNodeFlags(),
   },
   scenarios,
 };

@@ -27,6 +27,8 @@ export interface SuiteResults {
   readonly machine: {
     cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string;
     loadAverageAtStart: number[]; loadAverageAtEnd: number[];
+    /** The node flags every server ran with (npm start's); absent in results from before they were recorded. */
+    serverNodeFlags?: string[];
   };
   readonly scenarios: ScenarioRun[];
 }
