@@ -379,7 +379,7 @@ export function writeReport(results: SuiteResults): void {
       `${results.quick ? ' in **quick mode** (short windows: indicative only)' : ''}. Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB,`,
     `Node ${m.node}, ${m.platform}; load average ${m.loadAverageAtStart.map((v) => v.toFixed(2)).join(' / ')} at the start and`,
     `${m.loadAverageAtEnd.map((v) => v.toFixed(2)).join(' / ')} at the end (above ${m.cpus} means other processes shared the cores).`,
-    ...(m.serverNodeFlags ? [`Every server (the service and its peers) ran as \`node ${[...m.serverNodeFlags, ''].join(' ')}…\`, with the flags of \`npm start\`.`] : []),
+    ...(m.serverNodeFlags?.length ? [`Every server (the service and its peers) ran as \`node ${[...m.serverNodeFlags, ''].join(' ')}…\`, with the flags of \`npm start\`.`] : []),
     'Load generator, servers and database share those cores. Runs differ: three runs of the same code in one evening found',
     'sustainable rates up to 1.5× apart, and machines of this kind have been 2–3× slower on other days (see the README).',
     'Compare the service with the peers of the same run rather than with another run\'s figures.',

@@ -4,7 +4,8 @@ import { PROJECT_ROOT } from '../../src/paths.js';
 
 /**
  * The node flags `npm start` runs the service with (package.json's start script), so that the
- * benchmarks start every server process as the service is deployed.
+ * benchmarks start every server process as the service is deployed. Flags are read as written
+ * there: `--name` or `--name=value`, one word each.
  */
 export function serviceNodeFlags(): string[] {
   const { scripts } = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };

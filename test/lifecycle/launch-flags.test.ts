@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { serviceNodeFlags } from '../../bench/support/node-flags.js';
 import { PROJECT_ROOT } from '../../src/paths.js';
 
-/** The exec-form CMD of the Dockerfile, as the argument list it runs. */
+/** The exec-form CMD the Dockerfile's image runs (its last one), as an argument list. */
 function dockerCommand(): string[] {
-  const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(join(PROJECT_ROOT, 'Dockerfile'), 'utf8'));
-  if (!cmd) throw new Error('the Dockerfile has no exec-form CMD');
-  return JSON.parse(cmd[1]) as string[];
+  const cmds = [...readFileSync(join(PROJECT_ROOT, 'Dockerfile'), 'utf8').matchAll(/^CMD (\[.*\])$/gm)];
+  if (cmds.length === 0) throw new Error('the Dockerfile has no exec-form CMD');
+  return JSON.parse(cmds[cmds.length - 1][1]) as string[];
 }
 
 describe('how the service is launched', () => {
