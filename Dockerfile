@@ -36,6 +36,6 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
 # SIGTERM drains in-flight validations (PES_SHUTDOWN_GRACE_MS) and exits 0.
 STOPSIGNAL SIGTERM
 # HOST=0.0.0.0 refuses to start without PES_API_KEYS: set them (see docs/deploy.md).
-# The node flags of npm start: each thread collects its own garbage, and V8's background work keeps to one
-# core (docs/deploy.md, "V8's helper threads").
-CMD ["node", "--single-threaded-gc", "--v8-pool-size=1", "dist/src/main.js"]
+# The node flags of npm start: each thread collects its own garbage, V8's background work keeps to one
+# core, and no compaction runs just because the load is light (docs/deploy.md, "V8's helper threads").
+CMD ["node", "--single-threaded-gc", "--v8-pool-size=1", "--no-memory-reducer", "dist/src/main.js"]

@@ -12,8 +12,8 @@ function dockerCommand(): string[] {
 }
 
 describe('how the service is launched', () => {
-  it('has each thread collect its own garbage and V8 keep to one helper thread under npm start (and so in every benchmark)', () => {
-    expect(serviceNodeFlags()).toEqual(expect.arrayContaining(['--single-threaded-gc', '--v8-pool-size=1']));
+  it('has each thread collect its own garbage, V8 keep to one helper thread and no idle-time compaction under npm start (and so in every benchmark)', () => {
+    expect(serviceNodeFlags()).toEqual(expect.arrayContaining(['--single-threaded-gc', '--v8-pool-size=1', '--no-memory-reducer']));
   });
 
   it('runs the container with the same node flags as npm start', () => {
