@@ -37,5 +37,6 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
 STOPSIGNAL SIGTERM
 # HOST=0.0.0.0 refuses to start without PES_API_KEYS: set them (see docs/deploy.md).
 # The node flags of npm start: each thread collects its own garbage, V8's background work keeps to one
-# core, and no compaction runs just because the load is light (docs/deploy.md, "V8's helper threads").
+# core, and no compaction runs just because the load is light (docs/deploy.md, "V8's helper threads"
+# and "No idle-time compaction").
 CMD ["node", "--single-threaded-gc", "--v8-pool-size=1", "--no-memory-reducer", "dist/src/main.js"]
