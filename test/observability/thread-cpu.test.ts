@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
+import { statFields } from '../../src/observability/proc-stat.js';
 import { THREAD_NAMES, ThreadCpuMeter } from '../../src/observability/threads.js';
 
 /**
@@ -9,9 +9,8 @@ import { THREAD_NAMES, ThreadCpuMeter } from '../../src/observability/threads.js
  * 150 ms of wall time, and then the meter rightly sees nothing.
  */
 const threadTicks = () => {
-  const stat = readFileSync('/proc/thread-self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
+  const fields = statFields('/proc/thread-self/stat')!;
+  return fields[11] + fields[12];
 };
 
 /** Keeps the calling thread working until it has used `ticks` more clock ticks (10 ms each) of CPU. */
@@ -20,7 +19,7 @@ const burn = (ticks: number) => {
   while (threadTicks() < until);
 };
 
-/** The start of a worker's source: `threadTicks` and `burn` as above (written out: a transformed function's text may not run there), and `nameThisThread`, as the service's threads do. */
+/** The start of a worker's source: `threadTicks` (statFields' parsing) and `burn` as above, written out (an eval'd worker cannot load the TypeScript source, and a transformed function's text may not run there), and `nameThisThread`, as the service's threads do. */
 const WORKER_PRELUDE = `const { parentPort, workerData } = require('node:worker_threads');
   const threadTicks = () => {
     const stat = require('node:fs').readFileSync('/proc/thread-self/stat', 'utf8');
