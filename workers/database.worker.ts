@@ -4,6 +4,7 @@ import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { serialize } from 'pg-protocol';
 import { startCheckpointer } from './checkpointer.js';
 import { ExtendedQueryWriter } from './extended-query.js';
+import { SerialQueue } from './serial-queue.js';
 import { errorFields, type DatabaseReply, type DatabaseRequest, type DatabaseThreadData } from './database-messages.js';
 import { THREAD_NAMES, nameThisThread } from '../src/observability/threads.js';
 
@@ -17,6 +18,8 @@ nameThisThread(THREAD_NAMES.database);
 const port = parentPort!;
 const { dataDir, checkpointWalBytes, checkpointCheckMs } = workerData as DatabaseThreadData;
 const post = (reply: DatabaseReply) => port.postMessage(reply);
+/** Every statement of this thread takes its turn here (see SerialQueue). */
+const turns = new SerialQueue();
 
 /** Thrown inside PGlite's transaction callback to make it roll back. */
 const ROLLBACK = Symbol('rollback');
@@ -49,10 +52,10 @@ const checkpointer =
     ? startCheckpointer({
         walSinceCheckpoint: async () =>
           (
-            await db.query<{ since: number }>(
+            await turns.run(() => db.query<{ since: number }>(
               // pg_control_checkpoint() reads the control file: where the last checkpoint's redo began.
               'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), redo_lsn)::float8 AS since FROM pg_control_checkpoint()',
-            )
+            ))
           ).rows[0].since,
         checkpoint,
         walBytes: checkpointWalBytes,
@@ -65,26 +68,31 @@ const checkpointer =
 const transactions = new Map<number, OpenTransaction>();
 let nextTransaction = 1;
 
-/** Opens a transaction and keeps PGlite's callback waiting until the HTTP thread commits or rolls back. */
+/**
+ * Opens a transaction and keeps PGlite's callback waiting until the HTTP thread commits or rolls
+ * back; it holds the thread's turn until then (its own statements come with its id and skip the queue).
+ */
 function begin(): Promise<number> {
   const id = nextTransaction++;
   return new Promise((opened, failed) => {
     let isOpen = false;
-    const done: Promise<void> = db.transaction(async (tx) => {
-      let finish!: (commit: boolean) => void;
-      const decided = new Promise<boolean>((resolve) => (finish = resolve));
-      transactions.set(id, { tx, finish, done });
-      isOpen = true;
-      opened(id);
-      if (!(await decided)) throw ROLLBACK;
-    });
-    done.then(
-      () => transactions.delete(id),
-      (error: unknown) => {
-        transactions.delete(id);
+    void turns.run(async () => {
+      const done: Promise<void> = db.transaction(async (tx) => {
+        let finish!: (commit: boolean) => void;
+        const decided = new Promise<boolean>((resolve) => (finish = resolve));
+        transactions.set(id, { tx, finish, done });
+        isOpen = true;
+        opened(id);
+        if (!(await decided)) throw ROLLBACK;
+      });
+      try {
+        await done;
+      } catch (error) {
         if (!isOpen) failed(error);
-      },
-    );
+      } finally {
+        transactions.delete(id);
+      }
+    });
   });
 }
 
@@ -110,7 +118,7 @@ const STATEMENT_TO_PREPARE_AGAIN = new Set(['26000', '0A000']);
  * Parse the first time, for it stays prepared under a name of its own (parsed once, its plan
  * cached). PGlite's query() makes six calls instead, an unnamed Parse among them: the lone audit
  * record went from 0.88 to 0.58 ms with one call, and to 13 % less again prepared
- * (docs/events.md has the figures). The message is written once PGlite's locks are held, and
+ * (docs/events.md has the figures). The message is written once the thread's turn has come, and
  * passed on at once: its bytes live in a buffer the next statement reuses. No syncToFs: this
  * thread's file systems (a folder, or memory://) write through and their syncToFs does nothing,
  * while PGlite's wrapper around it takes a lock of its own. test/storage/pglite-crash.test.ts would
@@ -139,7 +147,7 @@ function run(sql: string, params: readonly string[]): Promise<unknown> {
   });
 }
 
-/** A checkpoint, and how long it held the database (ms): the wait for PGlite's locks not included. */
+/** A checkpoint, and how long it held the database (ms): the wait for its turn not included. */
 function checkpoint(): Promise<number> {
   const message = serialize.query('CHECKPOINT');
   return exclusively(async () => {
@@ -149,28 +157,27 @@ function checkpoint(): Promise<number> {
   });
 }
 
-/** Runs `work` holding both of PGlite's locks, as query() does, once the database is known to be open. */
+/** Runs `work` in the thread's turn, once the database is known to be open. */
 function exclusively<T>(work: () => Promise<T>): Promise<T> {
-  return db._runExclusiveTransaction(() =>
-    db._runExclusiveQuery(async () => {
-      await db._checkReady(); // as query() does: fail cleanly once closing
-      return work();
-    }),
-  );
+  return turns.run(async () => {
+    await db._checkReady(); // as query() does: fail cleanly once closing
+    return work();
+  });
 }
 
 async function handle(request: DatabaseRequest): Promise<unknown> {
   switch (request.op) {
     case 'query': {
-      const target = request.tx === undefined ? db : transactions.get(request.tx)?.tx;
-      if (!target) throw new Error(`no open transaction ${request.tx}`);
-      return (await target.query(request.sql, request.params)).rows;
+      if (request.tx === undefined) return (await turns.run(() => db.query(request.sql, request.params))).rows;
+      const tx = transactions.get(request.tx)?.tx;
+      if (!tx) throw new Error(`no open transaction ${request.tx}`);
+      return (await tx.query(request.sql, request.params)).rows;
     }
     case 'run':
       await run(request.sql, request.params);
       return undefined;
     case 'exec':
-      await db.exec(request.sql);
+      await turns.run(() => db.exec(request.sql));
       return undefined;
     case 'begin':
       return begin();
@@ -178,11 +185,11 @@ async function handle(request: DatabaseRequest): Promise<unknown> {
     case 'rollback':
       return end(request.tx, request.op === 'commit');
     case 'listen':
-      await db.listen(request.channel, () => post({ kind: 'notify', channel: request.channel }));
+      await turns.run(() => db.listen(request.channel, () => post({ kind: 'notify', channel: request.channel })));
       return undefined;
     case 'close':
       await checkpointer?.stop();
-      await db.close();
+      await turns.run(() => db.close());
       return undefined;
   }
 }

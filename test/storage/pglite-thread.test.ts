@@ -91,6 +91,24 @@ describe('embedded database on its own thread', () => {
     expect(rows.map((r) => r.n)).toEqual([1, 2, 3, 4]);
   });
 
+  it('runs statements sent while a transaction is open after it ends, not inside it', async () => {
+    await db.exec('CREATE TABLE turns (k int PRIMARY KEY)');
+    let outside: Array<Promise<unknown>> = [];
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('INSERT INTO turns VALUES (1)');
+        // Sent from outside the transaction while it is open: a query, a prepared run (the audit
+        // write's path) and a plain statement. Run inside it, they would see row 1 and be rolled back with it.
+        outside = [db.query('SELECT count(*)::int AS n FROM turns'), db.run('INSERT INTO turns VALUES ($1::int)', ['2']), db.exec('INSERT INTO turns VALUES (3)')];
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    const [counted] = await Promise.all(outside);
+    expect(counted).toEqual([{ n: 0 }]);
+    expect(await db.query('SELECT k FROM turns ORDER BY k')).toEqual([{ k: 2 }, { k: 3 }]);
+  });
+
   it('fails calls made after it closed instead of leaving them waiting', async () => {
     const other = await PGliteDatabase.open('memory://');
     await other.close();

@@ -1,0 +1,28 @@
+/**
+ * Runs async work one at a time, in the order it was given: the embedded database thread's turns
+ * at PGlite, which runs one protocol exchange at a time.
+ *
+ * PGlite has locks of its own for this (two async-mutex semaphores, taken by its query API).
+ * Taken for every audit batch, they made most of that thread's garbage: at 1,000 records/s for
+ * 15 s, with the statement itself left out, they added 90 MB of allocation and moved 23 MB to old
+ * space, against 0.4 MB with nothing in their place. This queue, a flag and an array of waiters,
+ * added nothing measurable. Every statement of the thread takes a turn here, so PGlite's own locks,
+ * still taken by its query API within a turn, are never contended.
+ */
+export class SerialQueue {
+  private busy = false;
+  private readonly waiting: Array<() => void> = [];
+
+  /** Runs `work` once every earlier work has settled; the next starts when it settles. */
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.busy) await new Promise<void>((turn) => this.waiting.push(turn));
+    else this.busy = true;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.busy = false;
+    }
+  }
+}
