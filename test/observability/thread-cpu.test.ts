@@ -75,6 +75,8 @@ describe.skipIf(process.platform !== 'linux')('ThreadCpuMeter', () => {
          nameThisThread(workerData.name);
          burn(15);
          parentPort.postMessage('named');
+         // Alive until terminated: a thread that ended before the meter looked would take its last ticks with it.
+         setInterval(() => {}, 1000);
        });`,
       { eval: true, workerData: { name: THREAD_NAMES.validation } },
     );
