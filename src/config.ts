@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PROJECT_ROOT } from './paths.js';
 import { ApiKeyFormatError, parseApiKeys, type ApiKeyEntry } from './security/api-keys.js';
-import { DEFAULT_CHECKPOINT_WAL_MB } from './storage/pglite.js';
+import { DEFAULT_CHECKPOINT_WAL_MB, DEFAULT_SHARED_BUFFERS_MB } from './storage/pglite.js';
 
 /** Every setting the service reads, validated once at start. */
 export interface Config {
@@ -14,6 +14,8 @@ export interface Config {
   readonly dataDir: string;
   /** The embedded database checkpoints once this much WAL (bytes) was written since the last checkpoint; 0 = never. */
   readonly checkpointWalBytes: number;
+  /** The embedded database's buffer cache (PostgreSQL's shared_buffers), in MB. */
+  readonly embeddedSharedBuffersMb: number;
   readonly workers: number;
   /** Validations waiting for a worker before new ones get 503. */
   readonly maxQueue: number;
@@ -121,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: env.PES_DATA_DIR || join(PROJECT_ROOT, '.pes-data'),
     // PGlite never checkpoints by itself (workers/checkpointer.ts).
     checkpointWalBytes: integer(env, 'PES_CHECKPOINT_WAL_MB', DEFAULT_CHECKPOINT_WAL_MB, 0, 65_536) * 1024 * 1024,
+    embeddedSharedBuffersMb: integer(env, 'PES_EMBEDDED_SHARED_BUFFERS_MB', DEFAULT_SHARED_BUFFERS_MB, 1, 65_536),
     workers,
     maxQueue: integer(env, 'PES_MAX_QUEUE', workers * 64, 1, 1_000_000),
     // Half the 100 ms P99 objective: the other half is for the request's own work and its answer.

@@ -32,6 +32,12 @@ describe('configuration', () => {
     expect(loadConfig({ PES_OUTBOX_LINGER_MS: '0' }).outboxLingerMs).toBe(0);
   });
 
+  it('gives the embedded database a 4 MB buffer cache by default, the size PES_EMBEDDED_SHARED_BUFFERS_MB names otherwise', () => {
+    expect(loadConfig({}).embeddedSharedBuffersMb).toBe(4);
+    expect(loadConfig({ PES_EMBEDDED_SHARED_BUFFERS_MB: '128' }).embeddedSharedBuffersMb).toBe(128);
+    expect(problem({ PES_EMBEDDED_SHARED_BUFFERS_MB: '0' })).toMatch(/PES_EMBEDDED_SHARED_BUFFERS_MB/);
+  });
+
   it('checkpoints the embedded database after every 16 MB of WAL by default, never with PES_CHECKPOINT_WAL_MB=0', () => {
     expect(loadConfig({}).checkpointWalBytes).toBe(16 * 1024 * 1024);
     expect(loadConfig({ PES_CHECKPOINT_WAL_MB: '0' }).checkpointWalBytes).toBe(0);

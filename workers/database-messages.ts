@@ -7,6 +7,8 @@ export interface DatabaseThreadData {
   readonly checkpointWalBytes: number;
   /** How often the thread looks at the WAL written since the last checkpoint (ms). */
   readonly checkpointCheckMs: number;
+  /** PostgreSQL's buffer cache (shared_buffers), in MB. */
+  readonly sharedBuffersMb: number;
 }
 
 export type DatabaseRequest =

@@ -10,6 +10,8 @@ export interface PGliteOptions {
   readonly checkpointWalBytes?: number;
   /** How often the database thread looks at the WAL written since the last checkpoint (ms). */
   readonly checkpointCheckMs?: number;
+  /** PostgreSQL's buffer cache (shared_buffers), in MB. */
+  readonly sharedBuffersMb?: number;
 }
 
 /** What a checkpoint of the database thread's own came to: how long it held the database, or why it (or the look at the WAL before it) failed. */
@@ -19,6 +21,16 @@ export type CheckpointOutcome = { readonly ms: number } | { readonly error: Erro
 export const DEFAULT_CHECKPOINT_WAL_MB = 16;
 /** How often the database thread looks at the WAL written since the last checkpoint (ms). */
 const CHECKPOINT_CHECK_MS = 1_000;
+/**
+ * PostgreSQL's buffer cache, in MB (PGlite's default is 128). PGlite runs no background writer:
+ * with a large cache every page changed since the last checkpoint waits for the next one, which
+ * writes them all while the database is held. With a small one, pages leave the cache as others
+ * need room, a few at a time, during the commits that need it; the operating system's page cache
+ * still keeps them close. At 800–1,000 req/s (six alternating rounds of 20 s) checkpoints held the
+ * database 5.8–8.8 ms instead of 15.6–19.8, the database thread's CPU per request was the same, and
+ * P99.9 was lower in five rounds of six; on a database of 200,000 records, the same CPU per request.
+ */
+export const DEFAULT_SHARED_BUFFERS_MB = 4;
 
 /** A database error from the thread, with PostgreSQL's fields (code = SQLSTATE) as the pg driver has them. */
 const databaseError = (fields: DatabaseErrorFields) => Object.assign(new Error(fields.message), fields);
@@ -48,6 +60,7 @@ export class PGliteDatabase implements Database {
       dataDir,
       checkpointWalBytes: options.checkpointWalBytes ?? DEFAULT_CHECKPOINT_WAL_MB * 1024 * 1024,
       checkpointCheckMs: options.checkpointCheckMs ?? CHECKPOINT_CHECK_MS,
+      sharedBuffersMb: options.sharedBuffersMb ?? DEFAULT_SHARED_BUFFERS_MB,
     };
     const thread = new Worker(DATABASE_WORKER_FILE, { workerData });
     const handlers: { message?: (reply: DatabaseReply) => void; error?: (error: Error) => void; exit?: (code: number) => void } = {};

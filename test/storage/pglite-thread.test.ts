@@ -70,6 +70,16 @@ describe('embedded database on its own thread', () => {
     expect(settings).toEqual([{ name: 'synchronous_commit', setting: 'on' }, { name: 'wal_init_zero', setting: 'off' }]);
   });
 
+  it('keeps a small buffer cache by default (few changed pages left for a checkpoint to write), and the size it is given', async () => {
+    expect(await db.query('SHOW shared_buffers')).toEqual([{ shared_buffers: '4MB' }]);
+    const larger = await PGliteDatabase.open('memory://', { sharedBuffersMb: 16 });
+    try {
+      expect(await larger.query('SHOW shared_buffers')).toEqual([{ shared_buffers: '16MB' }]);
+    } finally {
+      await larger.close();
+    }
+  });
+
   it('keeps a statement it runs prepared, also after a run of it failed, and prepares it again when it is gone', async () => {
     await db.exec('CREATE TABLE docs (d jsonb NOT NULL)');
     const prepared = () => db.query<{ name: string; statement: string }>('SELECT name, statement FROM pg_prepared_statements ORDER BY name');
