@@ -123,7 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: env.PES_DATA_DIR || join(PROJECT_ROOT, '.pes-data'),
     // PGlite never checkpoints by itself (workers/checkpointer.ts).
     checkpointWalBytes: integer(env, 'PES_CHECKPOINT_WAL_MB', DEFAULT_CHECKPOINT_WAL_MB, 0, 65_536) * 1024 * 1024,
-    embeddedSharedBuffersMb: integer(env, 'PES_EMBEDDED_SHARED_BUFFERS_MB', DEFAULT_SHARED_BUFFERS_MB, 1, 65_536),
+    embeddedSharedBuffersMb: integer(env, 'PES_EMBEDDED_SHARED_BUFFERS_MB', DEFAULT_SHARED_BUFFERS_MB, 1, 1_024),
     workers,
     maxQueue: integer(env, 'PES_MAX_QUEUE', workers * 64, 1, 1_000_000),
     // Half the 100 ms P99 objective: the other half is for the request's own work and its answer.

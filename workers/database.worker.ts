@@ -133,7 +133,7 @@ function run(sql: string, params: readonly string[]): Promise<unknown> {
     statement.prepared = true;
     return result;
   };
-  return exclusively(async () => {
+  return inTurn(async () => {
     try {
       return await execute();
     } catch (error) {
@@ -151,7 +151,7 @@ function run(sql: string, params: readonly string[]): Promise<unknown> {
 /** A checkpoint, and how long it held the database (ms): the wait for its turn not included. */
 function checkpoint(): Promise<number> {
   const message = serialize.query('CHECKPOINT');
-  return exclusively(async () => {
+  return inTurn(async () => {
     const started = performance.now();
     await db.execProtocol(message, { syncToFs: false });
     return performance.now() - started;
@@ -159,7 +159,7 @@ function checkpoint(): Promise<number> {
 }
 
 /** Runs `work` in the thread's turn, once the database is known to be open. */
-function exclusively<T>(work: () => Promise<T>): Promise<T> {
+function inTurn<T>(work: () => Promise<T>): Promise<T> {
   return turns.run(async () => {
     await db._checkReady(); // as query() does: fail cleanly once closing
     return work();

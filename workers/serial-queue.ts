@@ -4,9 +4,9 @@
  *
  * PGlite has locks of its own for this (two async-mutex semaphores, taken by its query API).
  * Taken for every audit batch, they made most of that thread's garbage: at 1,000 records/s for
- * 15 s, with the statement itself left out, they added 90 MB of allocation and moved 23 MB to old
- * space, against 0.4 MB with nothing in their place. This queue, a flag and an array of waiters,
- * added nothing measurable. Every statement of the thread takes a turn here, so PGlite's own locks,
+ * 15 s, with the statement itself left out, the thread allocated 135 MB and moved 24 MB to old
+ * space with them, 44 MB and 0.4 MB with no lock at all, and the same 44 MB and 0.4 MB with this
+ * queue, a flag and an array of waiters. Every statement of the thread takes a turn here, so PGlite's own locks,
  * still taken by its query API within a turn, are never contended.
  */
 export class SerialQueue {

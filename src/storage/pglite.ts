@@ -17,7 +17,7 @@ export interface PGliteOptions {
 /** What a checkpoint of the database thread's own came to: how long it held the database, or why it (or the look at the WAL before it) failed. */
 export type CheckpointOutcome = { readonly ms: number } | { readonly error: Error };
 
-/** One WAL file's worth: a checkpoint then holds the database for ~10–30 ms (workers/checkpointer.ts). */
+/** One WAL file's worth: a checkpoint then holds the database for ~6–9 ms on average (~15–20 with PGlite's own 128 MB buffer cache; DEFAULT_SHARED_BUFFERS_MB). */
 export const DEFAULT_CHECKPOINT_WAL_MB = 16;
 /** How often the database thread looks at the WAL written since the last checkpoint (ms). */
 const CHECKPOINT_CHECK_MS = 1_000;
@@ -27,8 +27,11 @@ const CHECKPOINT_CHECK_MS = 1_000;
  * writes them all while the database is held. With a small one, pages leave the cache as others
  * need room, a few at a time, during the commits that need it; the operating system's page cache
  * still keeps them close. At 800–1,000 req/s (six alternating rounds of 20 s) checkpoints held the
- * database 5.8–8.8 ms instead of 15.6–19.8, the database thread's CPU per request was the same, and
- * P99.9 was lower in five rounds of six; on a database of 200,000 records, the same CPU per request.
+ * database 5.8–8.8 ms on average instead of 15.6–19.8, the database thread's CPU per request was
+ * the same, and P99.9 was lower in five rounds of six (the sixth: 39.3 against 21.0 ms). On a
+ * database of 200,000 records the CPU per request was the same too (three rounds each, one run
+ * after the other). PostgreSQL sizes its WAL buffers from this (1/32: 128 kB), so a batch of more
+ * than ~40 records writes WAL before its commit; the figures above include that.
  */
 export const DEFAULT_SHARED_BUFFERS_MB = 4;
 

@@ -108,7 +108,8 @@ describe('embedded database on its own thread', () => {
       db.transaction(async (tx) => {
         await tx.query('INSERT INTO turns VALUES (1)');
         // Sent from outside the transaction while it is open: a query, a prepared run (the audit
-        // write's path) and a plain statement. Run inside it, they would see row 1 and be rolled back with it.
+        // write's path, which takes none of PGlite's locks) and a plain statement. Run inside it,
+        // they would see row 1 and be rolled back with it.
         outside = [db.query('SELECT count(*)::int AS n FROM turns'), db.run('INSERT INTO turns VALUES ($1::int)', ['2']), db.exec('INSERT INTO turns VALUES (3)')];
         await new Promise((resolve) => setTimeout(resolve, 50));
         throw new Error('roll back');
