@@ -32,9 +32,9 @@ describe('configuration', () => {
     expect(loadConfig({ PES_OUTBOX_LINGER_MS: '0' }).outboxLingerMs).toBe(0);
   });
 
-  it('gives the embedded database a 4 MB buffer cache by default, the size PES_EMBEDDED_SHARED_BUFFERS_MB names otherwise', () => {
-    expect(loadConfig({}).embeddedSharedBuffersMb).toBe(4);
-    expect(loadConfig({ PES_EMBEDDED_SHARED_BUFFERS_MB: '128' }).embeddedSharedBuffersMb).toBe(128);
+  it('gives the embedded database a 128 MB buffer cache by default, the size PES_EMBEDDED_SHARED_BUFFERS_MB names otherwise', () => {
+    expect(loadConfig({}).embeddedSharedBuffersMb).toBe(128);
+    expect(loadConfig({ PES_EMBEDDED_SHARED_BUFFERS_MB: '4' }).embeddedSharedBuffersMb).toBe(4);
     expect(problem({ PES_EMBEDDED_SHARED_BUFFERS_MB: '0' })).toMatch(/PES_EMBEDDED_SHARED_BUFFERS_MB/);
   });
 

@@ -20,7 +20,7 @@ export interface CheckpointerOptions {
  * whenever `walBytes` of WAL have been written since the last checkpoint; PostgreSQL then recycles
  * the older WAL files. A checkpoint holds the database while it writes the dirty pages, so small
  * and frequent is kinder to callers than large and rare. With PGlite's own 128 MB buffer cache
- * (the service's 4 MB one leaves a checkpoint fewer pages: DEFAULT_SHARED_BUFFERS_MB), every
+ * (a smaller one leaves a checkpoint fewer pages: DEFAULT_SHARED_BUFFERS_MB), every
  * ~11,000 lone records (~16 MB of WAL) one took 9–15 ms and the WAL grew 6.5 % more (full-page
  * images after each checkpoint); every 16,000 records in batches of 8 (~26 MB), 13–32 ms; every
  * 64,000 records, 63–71 ms.

@@ -35,7 +35,7 @@ interface OpenTransaction {
 let db: PGlite;
 try {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  // A small buffer cache (see DEFAULT_SHARED_BUFFERS_MB in src/storage/pglite.ts).
+  // The buffer cache it is given (DEFAULT_SHARED_BUFFERS_MB in src/storage/pglite.ts says why its size matters).
   db = await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffersMb}MB`] });
   // A new 16 MB WAL file is otherwise written full of zeros first, 8 KB at a time through
   // Emscripten's file system, while every commit waits: 6–42 ms (median 24) per WAL file against

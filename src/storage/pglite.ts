@@ -17,23 +17,24 @@ export interface PGliteOptions {
 /** What a checkpoint of the database thread's own came to: how long it held the database, or why it (or the look at the WAL before it) failed. */
 export type CheckpointOutcome = { readonly ms: number } | { readonly error: Error };
 
-/** One WAL file's worth: a checkpoint then holds the database for ~6–9 ms on average (~15–20 with PGlite's own 128 MB buffer cache; DEFAULT_SHARED_BUFFERS_MB). */
+/** One WAL file's worth: a checkpoint then holds the database ~15–20 ms on average at 800–1,000 req/s (~6–9 ms with a 4 MB buffer cache; DEFAULT_SHARED_BUFFERS_MB). */
 export const DEFAULT_CHECKPOINT_WAL_MB = 16;
 /** How often the database thread looks at the WAL written since the last checkpoint (ms). */
 const CHECKPOINT_CHECK_MS = 1_000;
 /**
- * PostgreSQL's buffer cache, in MB (PGlite's default is 128). PGlite runs no background writer:
- * with a large cache every page changed since the last checkpoint waits for the next one, which
- * writes them all while the database is held. With a small one, pages leave the cache as others
- * need room, a few at a time, during the commits that need it; the operating system's page cache
- * still keeps them close. At 800–1,000 req/s (six alternating rounds of 20 s) checkpoints held the
- * database 5.8–8.8 ms on average instead of 15.6–19.8, the database thread's CPU per request was
- * the same, and P99.9 was lower in five rounds of six (the sixth: 39.3 against 21.0 ms). On a
- * database of 200,000 records the CPU per request was the same too (three rounds each, one run
- * after the other). PostgreSQL sizes its WAL buffers from this (1/32: 128 kB), so a batch of more
- * than ~40 records writes WAL before its commit; the figures above include that.
+ * PostgreSQL's buffer cache, in MB: PGlite's own default. PGlite runs no background writer, so
+ * every page changed since the last checkpoint waits for the next one, which writes them all while
+ * the database is held. A small cache spreads those writes over the commits, as pages leave it to
+ * make room, but then the outbox relay finds the pages it marks gone too. In alternating rounds of
+ * 20 s at 800–1,000 req/s without a broker, 4 MB took checkpoints from 15.6–19.8 to 5.8–8.8 ms on
+ * average and P99.9 lower in five rounds of six (the sixth: 39.3 against 21.0 ms), with the same CPU
+ * per request (on a database of 200,000 records too). Publishing to Kafka at 539 req/s, it took the
+ * database thread's CPU per request from 0.67–0.70 to 0.90–0.91 ms and P99 from 7.8–8.8 to 13.6–13.8
+ * ms (two rounds each). So the default stays, and a service that keeps its events in the outbox
+ * may choose 4 (PES_EMBEDDED_SHARED_BUFFERS_MB). PostgreSQL sizes its WAL buffers from the cache
+ * (1/32, at most 16 MB): with 4 MB, a batch of more than ~40 records writes WAL before its commit.
  */
-export const DEFAULT_SHARED_BUFFERS_MB = 4;
+export const DEFAULT_SHARED_BUFFERS_MB = 128;
 
 /** A database error from the thread, with PostgreSQL's fields (code = SQLSTATE) as the pg driver has them. */
 const databaseError = (fields: DatabaseErrorFields) => Object.assign(new Error(fields.message), fields);

@@ -70,13 +70,13 @@ describe('embedded database on its own thread', () => {
     expect(settings).toEqual([{ name: 'synchronous_commit', setting: 'on' }, { name: 'wal_init_zero', setting: 'off' }]);
   });
 
-  it('keeps a small buffer cache by default (few changed pages left for a checkpoint to write), and the size it is given', async () => {
-    expect(await db.query('SHOW shared_buffers')).toEqual([{ shared_buffers: '4MB' }]);
-    const larger = await PGliteDatabase.open('memory://', { sharedBuffersMb: 16 });
+  it("keeps PGlite's own 128 MB buffer cache by default, and the size it is given", async () => {
+    expect(await db.query('SHOW shared_buffers')).toEqual([{ shared_buffers: '128MB' }]);
+    const smaller = await PGliteDatabase.open('memory://', { sharedBuffersMb: 4 });
     try {
-      expect(await larger.query('SHOW shared_buffers')).toEqual([{ shared_buffers: '16MB' }]);
+      expect(await smaller.query('SHOW shared_buffers')).toEqual([{ shared_buffers: '4MB' }]);
     } finally {
-      await larger.close();
+      await smaller.close();
     }
   });
 
