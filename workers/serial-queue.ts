@@ -6,8 +6,8 @@
  * Taken for every audit batch, they made most of that thread's garbage: at 1,000 records/s for
  * 15 s, with the statement itself left out, the thread allocated 135 MB and moved 24 MB to old
  * space with them, 44 MB and 0.4 MB with no lock at all, and the same 44 MB and 0.4 MB with this
- * queue, a flag and an array of waiters. Every statement of the thread takes a turn here, so PGlite's own locks,
- * still taken by its query API within a turn, are never contended.
+ * queue, a flag and an array of waiters. Every statement of the thread takes a turn here, so
+ * PGlite's own locks, still taken by its query API within a turn, are never contended.
  */
 export class SerialQueue {
   private busy = false;

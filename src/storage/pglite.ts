@@ -17,7 +17,10 @@ export interface PGliteOptions {
 /** What a checkpoint of the database thread's own came to: how long it held the database, or why it (or the look at the WAL before it) failed. */
 export type CheckpointOutcome = { readonly ms: number } | { readonly error: Error };
 
-/** One WAL file's worth: a checkpoint then holds the database ~15–20 ms on average at 800–1,000 req/s (~6–9 ms with a 4 MB buffer cache; DEFAULT_SHARED_BUFFERS_MB). */
+/**
+ * One WAL file's worth: a checkpoint then holds the database ~15–20 ms on average at 800–1,000
+ * req/s (~6–9 ms with a 4 MB buffer cache; DEFAULT_SHARED_BUFFERS_MB).
+ */
 export const DEFAULT_CHECKPOINT_WAL_MB = 16;
 /** How often the database thread looks at the WAL written since the last checkpoint (ms). */
 const CHECKPOINT_CHECK_MS = 1_000;
