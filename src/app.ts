@@ -27,7 +27,7 @@ import { followPolicyChanges } from './policies/policy-sync.js';
 import { ValidationPool } from './pool/validation-pool.js';
 import type { Database } from './storage/database.js';
 import { openDatabase } from './storage/open.js';
-import { PGliteDatabase } from './storage/pglite.js';
+import { PGliteDatabase, type MaintenanceTask } from './storage/pglite.js';
 import { PolicyRepository } from './storage/policy-repository.js';
 import { ValidationRepository } from './storage/validation-repository.js';
 
@@ -96,18 +96,23 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   const metrics = new ServiceMetrics({ pool, db });
   pool.onWorkerError((error) => app.log.error({ err: error }, 'a validation worker failed outside any task'));
   if (db instanceof PGliteDatabase) {
-    // Failures (a full disk, say) are logged when they start and when checkpoints succeed again, not every second.
-    let failing = false;
-    db.onCheckpoint((outcome) => {
+    // Failures (a full disk, say) are logged when they start and when the task succeeds again, not at every look.
+    const failing = new Set<MaintenanceTask>();
+    const failureEffect: Record<MaintenanceTask, string> = {
+      checkpoint: 'its WAL grows until one succeeds (retried every second)',
+      vacuum: 'dead rows stay and rows stay unfrozen until one succeeds (tried again before the next checkpoint)',
+    };
+    db.onMaintenance((outcome) => {
       if ('ms' in outcome) {
-        metrics.observeCheckpoint(outcome.ms);
-        if (failing) app.log.info('embedded database checkpoints succeed again');
-        failing = false;
+        metrics.observeMaintenance(outcome.task, outcome.ms, outcome.target);
+        if (failing.delete(outcome.task)) app.log.info(`embedded database ${outcome.task} succeeds again`);
         return;
       }
-      metrics.observeFailedCheckpoint();
-      if (!failing) app.log.warn({ err: outcome.error }, 'embedded database checkpoint failed: its WAL grows until one succeeds (retried every second)');
-      failing = true;
+      metrics.observeFailedMaintenance(outcome.task);
+      if (!failing.has(outcome.task)) {
+        app.log.warn({ err: outcome.error }, `embedded database ${outcome.task} failed: ${failureEffect[outcome.task]}`);
+      }
+      failing.add(outcome.task);
     });
   }
   // Order matters: auth's hook runs before the rate limiter's (which needs the principal), and

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PROJECT_ROOT } from './paths.js';
 import { ApiKeyFormatError, parseApiKeys, type ApiKeyEntry } from './security/api-keys.js';
-import { DEFAULT_CHECKPOINT_WAL_MB, DEFAULT_SHARED_BUFFERS_MB } from './storage/pglite.js';
+import { DEFAULT_CHECKPOINT_WAL_MB, DEFAULT_SHARED_BUFFERS_MB, DEFAULT_VACUUM_CHANGED_ROWS } from './storage/pglite.js';
 
 /** Every setting the service reads, validated once at start. */
 export interface Config {
@@ -16,6 +16,8 @@ export interface Config {
   readonly checkpointWalBytes: number;
   /** The embedded database's buffer cache (PostgreSQL's shared_buffers), in MB. */
   readonly embeddedSharedBuffersMb: number;
+  /** Before each checkpoint, the embedded database VACUUMs each table with this many rows changed since its last VACUUM; 0 = never. */
+  readonly embeddedVacuumRows: number;
   readonly workers: number;
   /** Validations waiting for a worker before new ones get 503. */
   readonly maxQueue: number;
@@ -124,6 +126,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // PGlite never checkpoints by itself (workers/checkpointer.ts).
     checkpointWalBytes: integer(env, 'PES_CHECKPOINT_WAL_MB', DEFAULT_CHECKPOINT_WAL_MB, 0, 65_536) * 1024 * 1024,
     embeddedSharedBuffersMb: integer(env, 'PES_EMBEDDED_SHARED_BUFFERS_MB', DEFAULT_SHARED_BUFFERS_MB, 1, 1_024),
+    // PGlite has no autovacuum (workers/vacuumer.ts).
+    embeddedVacuumRows: integer(env, 'PES_EMBEDDED_VACUUM_ROWS', DEFAULT_VACUUM_CHANGED_ROWS, 0, 100_000_000),
     workers,
     maxQueue: integer(env, 'PES_MAX_QUEUE', workers * 64, 1, 1_000_000),
     // Half the 100 ms P99 objective: the other half is for the request's own work and its answer.

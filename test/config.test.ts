@@ -32,6 +32,13 @@ describe('configuration', () => {
     expect(loadConfig({ PES_OUTBOX_LINGER_MS: '0' }).outboxLingerMs).toBe(0);
   });
 
+  it('VACUUMs, before each checkpoint, the embedded tables with 50 rows changed by default, PES_EMBEDDED_VACUUM_ROWS otherwise, never with 0', () => {
+    expect(loadConfig({}).embeddedVacuumRows).toBe(50);
+    expect(loadConfig({ PES_EMBEDDED_VACUUM_ROWS: '0' }).embeddedVacuumRows).toBe(0);
+    expect(loadConfig({ PES_EMBEDDED_VACUUM_ROWS: '20000' }).embeddedVacuumRows).toBe(20_000);
+    expect(problem({ PES_EMBEDDED_VACUUM_ROWS: '-1' })).toMatch(/PES_EMBEDDED_VACUUM_ROWS/);
+  });
+
   it('gives the embedded database a 128 MB buffer cache by default, the size PES_EMBEDDED_SHARED_BUFFERS_MB names otherwise', () => {
     expect(loadConfig({}).embeddedSharedBuffersMb).toBe(128);
     expect(loadConfig({ PES_EMBEDDED_SHARED_BUFFERS_MB: '4' }).embeddedSharedBuffersMb).toBe(4);

@@ -9,7 +9,14 @@ export interface DatabaseThreadData {
   readonly checkpointCheckMs: number;
   /** PostgreSQL's buffer cache (shared_buffers), in MB. */
   readonly sharedBuffersMb: number;
+  /** Before each checkpoint, VACUUM each table with this many rows changed since its last VACUUM; 0 = never (workers/vacuumer.ts). */
+  readonly vacuumChangedRows: number;
+  /** ... and each table whose oldest unfrozen transaction is this many transactions old. */
+  readonly vacuumFreezeAge: number;
 }
+
+/** The work the thread does on its own: workers/checkpointer.ts, workers/vacuumer.ts. */
+export type MaintenanceTask = 'checkpoint' | 'vacuum';
 
 export type DatabaseRequest =
   | { readonly id: number; readonly op: 'query'; readonly sql: string; readonly params?: unknown[]; readonly tx?: number }
@@ -37,8 +44,8 @@ export type DatabaseReply =
   | { readonly kind: 'result'; readonly id: number; readonly value: unknown }
   | { readonly kind: 'error'; readonly id: number; readonly error: DatabaseErrorFields }
   | { readonly kind: 'notify'; readonly channel: string }
-  | { readonly kind: 'checkpoint'; readonly ms: number }
-  | { readonly kind: 'checkpoint-failed'; readonly error: DatabaseErrorFields };
+  | { readonly kind: 'maintenance'; readonly task: MaintenanceTask; readonly ms: number; readonly target?: string }
+  | { readonly kind: 'maintenance-failed'; readonly task: MaintenanceTask; readonly error: DatabaseErrorFields };
 
 export function errorFields(error: unknown): DatabaseErrorFields {
   if (!(error instanceof Error)) return { message: String(error) };

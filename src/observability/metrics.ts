@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { ValidationPool } from '../pool/validation-pool.js';
 import type { ValidationSummary } from '../../workers/messages.js';
 import type { Queryable } from '../storage/database.js';
+import type { MaintenanceTask } from '../storage/pglite.js';
 import { readOutboxBacklog, type OutboxBacklog } from './outbox-backlog.js';
 import { THREAD_ROLES, ThreadCpuMeter } from './threads.js';
 
@@ -51,6 +52,8 @@ export class ServiceMetrics {
   private readonly bufferScavenges: Counter;
   private readonly checkpoints: Histogram;
   private readonly failedCheckpoints: Counter;
+  private readonly vacuums: Histogram<'table'>;
+  private readonly failedVacuums: Counter;
   /** One child per phase, looked up once rather than by label on every validation. */
   private readonly phases: Record<keyof ValidationPhases, { observe(seconds: number): void }>;
 
@@ -98,6 +101,18 @@ export class ServiceMetrics {
     this.failedCheckpoints = new Counter({
       name: 'pes_embedded_checkpoint_failures_total',
       help: 'Checkpoints of the embedded database (or the looks at its WAL before them) that failed; its WAL keeps growing until one succeeds',
+      registers,
+    });
+    this.vacuums = new Histogram({
+      name: 'pes_embedded_vacuum_seconds',
+      help: 'VACUUMs of the embedded database, made before each checkpoint (PES_EMBEDDED_VACUUM_ROWS), by table, and how long each held it: audit writes wait meanwhile',
+      labelNames: ['table'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.failedVacuums = new Counter({
+      name: 'pes_embedded_vacuum_failures_total',
+      help: 'VACUUMs of the embedded database (or the looks for the tables due) that failed; dead rows stay and rows stay unfrozen until one succeeds',
       registers,
     });
     const threadCpu = new ThreadCpuMeter();
@@ -213,12 +228,14 @@ export class ServiceMetrics {
     this.bufferScavenges.inc();
   }
 
-  observeCheckpoint(ms: number): void {
-    this.checkpoints.observe(ms / 1000);
+  /** A checkpoint or VACUUM the embedded database made of its own, and how long it held it. */
+  observeMaintenance(task: MaintenanceTask, ms: number, table = ''): void {
+    if (task === 'checkpoint') this.checkpoints.observe(ms / 1000);
+    else this.vacuums.observe({ table }, ms / 1000);
   }
 
-  observeFailedCheckpoint(): void {
-    this.failedCheckpoints.inc();
+  observeFailedMaintenance(task: MaintenanceTask): void {
+    (task === 'checkpoint' ? this.failedCheckpoints : this.failedVacuums).inc();
   }
 
   /** A validation answered with an error status instead of a decision. */

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { DATABASE_WORKER_FILE } from '../paths.js';
-import type { DatabaseErrorFields, DatabaseReply, DatabaseRequest, DatabaseThreadData } from '../../workers/database-messages.js';
+import type { DatabaseErrorFields, DatabaseReply, DatabaseRequest, DatabaseThreadData, MaintenanceTask } from '../../workers/database-messages.js';
 import type { Database, Queryable } from './database.js';
 
 type Request = DatabaseRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -12,10 +12,21 @@ export interface PGliteOptions {
   readonly checkpointCheckMs?: number;
   /** PostgreSQL's buffer cache (shared_buffers), in MB. */
   readonly sharedBuffersMb?: number;
+  /** Before each checkpoint, VACUUM each table with this many rows changed since its last VACUUM; 0 = never (workers/vacuumer.ts). */
+  readonly vacuumChangedRows?: number;
+  /** ... and each table whose oldest unfrozen transaction is this many transactions old. */
+  readonly vacuumFreezeAge?: number;
 }
 
-/** What a checkpoint of the database thread's own came to: how long it held the database, or why it (or the look at the WAL before it) failed. */
-export type CheckpointOutcome = { readonly ms: number } | { readonly error: Error };
+export type { MaintenanceTask };
+
+/**
+ * What a step of the database thread's own maintenance came to: how long it held the database
+ * (and on which table, for a VACUUM), or why it (or the look before it) failed.
+ */
+export type MaintenanceOutcome =
+  | { readonly task: MaintenanceTask; readonly ms: number; readonly target?: string }
+  | { readonly task: MaintenanceTask; readonly error: Error };
 
 /**
  * One WAL file's worth: a checkpoint then holds the database ~15–20 ms on average at 800–1,000
@@ -24,6 +35,13 @@ export type CheckpointOutcome = { readonly ms: number } | { readonly error: Erro
 export const DEFAULT_CHECKPOINT_WAL_MB = 16;
 /** How often the database thread looks at the WAL written since the last checkpoint (ms). */
 const CHECKPOINT_CHECK_MS = 1_000;
+/** autovacuum_vacuum_threshold's default: a table with fewer rows changed waits for a later checkpoint. */
+export const DEFAULT_VACUUM_CHANGED_ROWS = 50;
+/**
+ * autovacuum_freeze_max_age's default: a server's autovacuum VACUUMs a table whose oldest unfrozen
+ * transaction is this old, ~10 % of the way to the ~2.1 billion at which its rows would vanish.
+ */
+const VACUUM_FREEZE_AGE = 200_000_000;
 /**
  * PostgreSQL's buffer cache, in MB: PGlite's own default. PGlite runs no background writer, so
  * every page changed since the last checkpoint waits for the next one, which writes them all while
@@ -51,7 +69,7 @@ export class PGliteDatabase implements Database {
   readonly kind = 'pglite';
   private readonly waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private readonly listeners = new Map<string, Set<() => void>>();
-  private readonly checkpointListeners = new Set<(outcome: CheckpointOutcome) => void>();
+  private readonly maintenanceListeners = new Set<(outcome: MaintenanceOutcome) => void>();
   private nextId = 1;
   /** Set once the thread has stopped: every call fails with it from then on. */
   private stopped?: Error;
@@ -68,6 +86,8 @@ export class PGliteDatabase implements Database {
       checkpointWalBytes: options.checkpointWalBytes ?? DEFAULT_CHECKPOINT_WAL_MB * 1024 * 1024,
       checkpointCheckMs: options.checkpointCheckMs ?? CHECKPOINT_CHECK_MS,
       sharedBuffersMb: options.sharedBuffersMb ?? DEFAULT_SHARED_BUFFERS_MB,
+      vacuumChangedRows: options.vacuumChangedRows ?? DEFAULT_VACUUM_CHANGED_ROWS,
+      vacuumFreezeAge: options.vacuumFreezeAge ?? VACUUM_FREEZE_AGE,
     };
     const thread = new Worker(DATABASE_WORKER_FILE, { workerData });
     const handlers: { message?: (reply: DatabaseReply) => void; error?: (error: Error) => void; exit?: (code: number) => void } = {};
@@ -117,9 +137,9 @@ export class PGliteDatabase implements Database {
     return async () => void listeners.delete(listener);
   }
 
-  /** Hears every checkpoint the database thread makes (for metrics and logs). */
-  onCheckpoint(listener: (outcome: CheckpointOutcome) => void): void {
-    this.checkpointListeners.add(listener);
+  /** Hears every checkpoint and VACUUM the database thread makes on its own (for metrics and logs). */
+  onMaintenance(listener: (outcome: MaintenanceOutcome) => void): void {
+    this.maintenanceListeners.add(listener);
   }
 
   async run(sql: string, params: readonly string[]): Promise<void> {
@@ -150,9 +170,10 @@ export class PGliteDatabase implements Database {
       for (const listener of this.listeners.get(reply.channel) ?? []) listener();
       return;
     }
-    if (reply.kind === 'checkpoint' || reply.kind === 'checkpoint-failed') {
-      const outcome = reply.kind === 'checkpoint' ? { ms: reply.ms } : { error: databaseError(reply.error) };
-      for (const listener of this.checkpointListeners) listener(outcome);
+    if (reply.kind === 'maintenance' || reply.kind === 'maintenance-failed') {
+      const outcome: MaintenanceOutcome =
+        reply.kind === 'maintenance' ? { task: reply.task, ms: reply.ms, target: reply.target } : { task: reply.task, error: databaseError(reply.error) };
+      for (const listener of this.maintenanceListeners) listener(outcome);
       return;
     }
     if (reply.kind !== 'result' && reply.kind !== 'error') return;

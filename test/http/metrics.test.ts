@@ -8,7 +8,7 @@ const example = JSON.parse(readFileSync(new URL('../fixtures/contract-example.js
 
 let t: TestApp;
 beforeAll(async () => {
-  // A checkpoint after every MB of WAL, so that the checkpoint test writes little.
+  // A checkpoint (and the VACUUMs before it) after every MB of WAL, so that their tests write little.
   t = await startTestApp({ env: { PES_CHECKPOINT_WAL_MB: '1' } });
 });
 afterAll(() => t.close());
@@ -138,6 +138,14 @@ describe('GET /metrics', () => {
     await t.services.db.query("INSERT INTO filler SELECT repeat('x', 2000) FROM generate_series(1, 1500)");
     await waitUntil(async () => (await checkpoints()) > before, 'a checkpoint in /metrics', 10_000);
     expect(sample(await scrape(), 'pes_embedded_checkpoint_failures_total')).toBe(0);
+  });
+
+  it('times the VACUUMs of the embedded database, by table', async () => {
+    await t.services.db.exec('CREATE TABLE vacuum_filler (v text); ALTER TABLE vacuum_filler ALTER v SET STORAGE PLAIN');
+    await t.services.db.query("INSERT INTO vacuum_filler SELECT repeat('x', 2000) FROM generate_series(1, 1500)");
+    const vacuums = async () => sample(await scrape(), 'pes_embedded_vacuum_seconds_count', { table: 'public.vacuum_filler' }) ?? 0;
+    await waitUntil(async () => (await vacuums()) > 0, 'a VACUUM of vacuum_filler in /metrics', 10_000);
+    expect(sample(await scrape(), 'pes_embedded_vacuum_failures_total')).toBe(0);
   });
 
   it('includes the Node.js process metrics', async () => {

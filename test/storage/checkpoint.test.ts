@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PGliteDatabase, type CheckpointOutcome } from '../../src/storage/pglite.js';
+import { PGliteDatabase, type MaintenanceOutcome } from '../../src/storage/pglite.js';
 import { waitUntil } from '../support/outbox.js';
 
 const MB = 1024 * 1024;
@@ -36,8 +36,8 @@ describe('checkpoints of the embedded database', () => {
     const opened = await PGliteDatabase.open(dataDir, { checkpointWalBytes, checkpointCheckMs: 20 });
     db = opened;
     await opened.exec('CREATE TABLE filler (k serial PRIMARY KEY, v text); ALTER TABLE filler ALTER v SET STORAGE PLAIN');
-    const outcomes: CheckpointOutcome[] = [];
-    opened.onCheckpoint((outcome) => outcomes.push(outcome));
+    const outcomes: MaintenanceOutcome[] = [];
+    opened.onMaintenance((outcome) => outcome.task === 'checkpoint' && outcomes.push(outcome));
     return { db: opened, outcomes, before: await checkpointState(opened) };
   };
 
@@ -49,7 +49,7 @@ describe('checkpoints of the embedded database', () => {
     expect(outcomes).toEqual([]);
     await writeWal(db, 3);
     await waitUntil(() => outcomes.length > 0, 'a checkpoint', 10_000);
-    expect(outcomes[0]).toEqual({ ms: expect.any(Number) });
+    expect(outcomes[0]).toEqual({ task: 'checkpoint', ms: expect.any(Number) });
     const after = await checkpointState(db);
     expect(after.redo).not.toBe(before.redo);
     expect(after.sinceBytes).toBeLessThan(2 * MB);

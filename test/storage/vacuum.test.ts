@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PGliteDatabase, type MaintenanceOutcome, type PGliteOptions } from '../../src/storage/pglite.js';
+import { waitUntil } from '../support/outbox.js';
+
+const ROWS = 500;
+/** ROWS new rows of filler. */
+const FILL = `INSERT INTO filler (v) SELECT repeat('x', 200) FROM generate_series(1, ${ROWS})`;
+
+/** The table's size on disk, in bytes. */
+async function tableBytes(db: PGliteDatabase): Promise<number> {
+  const [{ bytes }] = await db.query<{ bytes: number }>("SELECT pg_relation_size('filler')::float8 AS bytes");
+  return bytes;
+}
+
+/** How many transactions old the database's oldest unfrozen row may be: the age PostgreSQL's wraparound limit counts. */
+async function oldestUnfrozenAge(db: PGliteDatabase): Promise<number> {
+  const [{ age }] = await db.query<{ age: number }>('SELECT age(datfrozenxid) AS age FROM pg_database WHERE datname = current_database()');
+  return age;
+}
+
+// PGlite has no autovacuum: without the thread's own VACUUMs, dead rows are never reclaimed and no
+// row is ever frozen (workers/vacuumer.ts).
+describe('VACUUMs of the embedded database', () => {
+  let dataDir: string;
+  let db: PGliteDatabase | undefined;
+  afterEach(async () => {
+    await db?.close();
+    db = undefined;
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  /**
+   * A fresh folder database with a table of ROWS rows, and the VACUUMs it reports: it checkpoints,
+   * and VACUUMs before, whenever 64 kB of WAL were written (it looks every 20 ms).
+   */
+  const open = async (options: PGliteOptions) => {
+    dataDir = mkdtempSync(join(tmpdir(), 'pes-vacuum-'));
+    const opened = await PGliteDatabase.open(dataDir, { checkpointCheckMs: 20, checkpointWalBytes: 64 * 1024, ...options });
+    db = opened;
+    const vacuums: MaintenanceOutcome[] = [];
+    const checkpoints: MaintenanceOutcome[] = [];
+    let last: MaintenanceOutcome | undefined;
+    opened.onMaintenance((outcome) => {
+      (outcome.task === 'vacuum' ? vacuums : checkpoints).push(outcome);
+      last = outcome;
+    });
+    await opened.exec(`CREATE TABLE filler (k serial PRIMARY KEY, v text); ${FILL}`);
+    return { db: opened, vacuums, checkpoints, lastOutcome: () => last };
+  };
+  const fillerVacuums = (vacuums: MaintenanceOutcome[]) => vacuums.filter((v) => 'ms' in v && v.target === 'public.filler').length;
+
+  it('VACUUMs before a checkpoint the tables with enough rows changed since their last VACUUM, so a table emptied and refilled again and again stops growing', async () => {
+    const { db, vacuums, checkpoints, lastOutcome } = await open({ vacuumChangedRows: ROWS + 1 });
+    const initial = await tableBytes(db);
+    // ROWS inserted, under the threshold: the checkpoint their WAL makes due leaves the table alone.
+    await waitUntil(() => checkpoints.length > 0, 'a checkpoint', 10_000);
+    expect(fillerVacuums(vacuums)).toBe(0);
+    // Every row deleted and new ones written, as the outbox's retention deletes published events
+    // while new ones arrive: each round waits for the VACUUM it made due and the checkpoint after it
+    // (what is written in between waits for the next checkpoint), and the next round's rows go
+    // where the last round's deleted ones were.
+    for (let round = 1; round <= 6; round++) {
+      const before = fillerVacuums(vacuums);
+      await db.exec(`DELETE FROM filler; ${FILL}`);
+      await waitUntil(
+        () => fillerVacuums(vacuums) > before && lastOutcome()?.task === 'checkpoint',
+        `a VACUUM of filler and the checkpoint after it, round ${round}`,
+        10_000,
+      );
+    }
+    // Without VACUUM it grew with every round: 7 times its first size (measured).
+    expect(await tableBytes(db)).toBeLessThanOrEqual(3 * initial);
+    expect(vacuums.every((v) => 'ms' in v)).toBe(true);
+  });
+
+  it('keeps every row of the database, the catalog\'s included, younger than the freeze age in transactions', async () => {
+    const { db } = await open({ vacuumChangedRows: 1_000_000, vacuumFreezeAge: 300, checkpointWalBytes: 16 * 1024 });
+    // 400 transactions, none changing enough rows to make a table due by count.
+    for (let k = 1; k <= 400; k++) await db.query('UPDATE filler SET v = v WHERE k = $1', [k]);
+    // Every table is due then, ~70 of them with the catalog's, each VACUUM followed by its 100 ms pause.
+    await waitUntil(async () => (await oldestUnfrozenAge(db)) < 300, 'the oldest unfrozen row younger than 300 transactions', 40_000);
+  }, 60_000);
+
+  it('never VACUUMs with a threshold of 0, as PGlite left alone', async () => {
+    const { db, vacuums, checkpoints } = await open({ vacuumChangedRows: 0, vacuumFreezeAge: 100 });
+    for (let k = 1; k <= 150; k++) await db.query('UPDATE filler SET v = v WHERE k = $1', [k]);
+    await db.query('UPDATE filler SET v = v');
+    await waitUntil(() => checkpoints.length > 0, 'a checkpoint', 10_000);
+    expect(vacuums).toEqual([]);
+    expect(await oldestUnfrozenAge(db)).toBeGreaterThan(100);
+  });
+
+  it('VACUUMs on opening the tables written before it VACUUMed, before any caller waits on them', async () => {
+    const { db: unvacuumed } = await open({ vacuumChangedRows: 0 });
+    await unvacuumed.close();
+    // Looks only once a minute: what is VACUUMed now was VACUUMed while the database opened.
+    db = await PGliteDatabase.open(dataDir, { checkpointCheckMs: 60_000 });
+    const [filler] = await db.query<{ tuples: number; allVisible: number }>(
+      "SELECT reltuples::float8 AS tuples, relallvisible AS \"allVisible\" FROM pg_class WHERE relname = 'filler'",
+    );
+    expect(filler).toEqual({ tuples: ROWS, allVisible: expect.any(Number) });
+    expect(filler.allVisible).toBeGreaterThan(0);
+  });
+});
