@@ -97,22 +97,21 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   pool.onWorkerError((error) => app.log.error({ err: error }, 'a validation worker failed outside any task'));
   if (db instanceof PGliteDatabase) {
     // Failures (a full disk, say) are logged when they start and when the task succeeds again, not at every look.
-    const failing = new Set<MaintenanceTask>();
+    const failing = new Set<string>();
     const failureEffect: Record<MaintenanceTask, string> = {
       checkpoint: 'its WAL grows until one succeeds (retried every second)',
-      vacuum: 'dead rows stay and rows stay unfrozen until one succeeds (tried again before the next checkpoint)',
+      vacuum: 'its dead rows stay and its rows stay unfrozen until one succeeds (tried again before the next checkpoint)',
     };
     db.onMaintenance((outcome) => {
+      const what = outcome.target ? `${outcome.task} of ${outcome.target}` : outcome.task;
       if ('ms' in outcome) {
         metrics.observeMaintenance(outcome.task, outcome.ms, outcome.target);
-        if (failing.delete(outcome.task)) app.log.info(`embedded database ${outcome.task} succeeds again`);
+        if (failing.delete(what)) app.log.info(`embedded database ${what} succeeds again`);
         return;
       }
       metrics.observeFailedMaintenance(outcome.task);
-      if (!failing.has(outcome.task)) {
-        app.log.warn({ err: outcome.error }, `embedded database ${outcome.task} failed: ${failureEffect[outcome.task]}`);
-      }
-      failing.add(outcome.task);
+      if (!failing.has(what)) app.log.warn({ err: outcome.error }, `embedded database ${what} failed: ${failureEffect[outcome.task]}`);
+      failing.add(what);
     });
   }
   // Order matters: auth's hook runs before the rate limiter's (which needs the principal), and

@@ -45,7 +45,7 @@ export type DatabaseReply =
   | { readonly kind: 'error'; readonly id: number; readonly error: DatabaseErrorFields }
   | { readonly kind: 'notify'; readonly channel: string }
   | { readonly kind: 'maintenance'; readonly task: MaintenanceTask; readonly ms: number; readonly target?: string }
-  | { readonly kind: 'maintenance-failed'; readonly task: MaintenanceTask; readonly error: DatabaseErrorFields };
+  | { readonly kind: 'maintenance-failed'; readonly task: MaintenanceTask; readonly target?: string; readonly error: DatabaseErrorFields };
 
 export function errorFields(error: unknown): DatabaseErrorFields {
   if (!(error instanceof Error)) return { message: String(error) };

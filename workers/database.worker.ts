@@ -21,6 +21,8 @@ const { dataDir, checkpointWalBytes, checkpointCheckMs, sharedBuffersMb, vacuumC
 const post = (reply: DatabaseReply) => port.postMessage(reply);
 /** Every statement of this thread takes its turn here (see SerialQueue). */
 const turns = new SerialQueue();
+/** Set once the HTTP thread asked to close the database. */
+let closing = false;
 
 /** Thrown inside PGlite's transaction callback to make it roll back. */
 const ROLLBACK = Symbol('rollback');
@@ -47,8 +49,9 @@ try {
   await db.exec('SET vacuum_freeze_min_age = 0');
   // A database written before the thread VACUUMed is caught up now, before any caller waits on it:
   // at 200,000 records that took 3.5–5 s, once, which during traffic would stall every audit write.
+  // Should it fail, the VACUUMs before the checkpoints do it later.
   if (vacuumChangedRows > 0) {
-    for (const { name } of (await db.query<{ name: string }>(NEVER_VACUUMED)).rows) await db.exec(`VACUUM ${name}`);
+    for (const { name } of (await db.query<{ name: string }>(NEVER_VACUUMED)).rows) await db.exec(`VACUUM ${name}`).catch(() => {});
   }
   post({ kind: 'ready' });
 } catch (error) {
@@ -70,8 +73,13 @@ const vacuumOptions: VacuumOptions = {
   changedRows: vacuumChangedRows,
   freezeAge: vacuumFreezeAge,
   pauseMs: VACUUM_PAUSE_MS,
+  closing: () => closing,
   onVacuum: (outcome) =>
-    post('ms' in outcome ? { kind: 'maintenance', task: 'vacuum', ms: outcome.ms, target: outcome.table } : { kind: 'maintenance-failed', task: 'vacuum', error: errorFields(outcome.error) }),
+    post(
+      'ms' in outcome
+        ? { kind: 'maintenance', task: 'vacuum', ms: outcome.ms, target: outcome.table }
+        : { kind: 'maintenance-failed', task: 'vacuum', target: outcome.table, error: errorFields(outcome.error) },
+    ),
 };
 
 const checkpointer =
@@ -218,6 +226,7 @@ async function handle(request: DatabaseRequest): Promise<unknown> {
       await turns.run(() => db.listen(request.channel, () => post({ kind: 'notify', channel: request.channel })));
       return undefined;
     case 'close':
+      closing = true;
       await checkpointer?.stop();
       await turns.run(() => db.close());
       return undefined;

@@ -26,7 +26,7 @@ export type { MaintenanceTask };
  */
 export type MaintenanceOutcome =
   | { readonly task: MaintenanceTask; readonly ms: number; readonly target?: string }
-  | { readonly task: MaintenanceTask; readonly error: Error };
+  | { readonly task: MaintenanceTask; readonly error: Error; readonly target?: string };
 
 /**
  * One WAL file's worth: a checkpoint then holds the database ~15–20 ms on average at 800–1,000
@@ -35,7 +35,11 @@ export type MaintenanceOutcome =
 export const DEFAULT_CHECKPOINT_WAL_MB = 16;
 /** How often the database thread looks at the WAL written since the last checkpoint (ms). */
 const CHECKPOINT_CHECK_MS = 1_000;
-/** autovacuum_vacuum_threshold's default: a table with fewer rows changed waits for a later checkpoint. */
+/**
+ * autovacuum_vacuum_threshold's default, without autovacuum's 20 % of the table: each checkpoint's
+ * VACUUMs stay small, for they cover only what changed since the last; a table with fewer rows
+ * changed waits for a later checkpoint.
+ */
 export const DEFAULT_VACUUM_CHANGED_ROWS = 50;
 /**
  * autovacuum_freeze_max_age's default: a server's autovacuum VACUUMs a table whose oldest unfrozen
@@ -172,7 +176,9 @@ export class PGliteDatabase implements Database {
     }
     if (reply.kind === 'maintenance' || reply.kind === 'maintenance-failed') {
       const outcome: MaintenanceOutcome =
-        reply.kind === 'maintenance' ? { task: reply.task, ms: reply.ms, target: reply.target } : { task: reply.task, error: databaseError(reply.error) };
+        reply.kind === 'maintenance'
+          ? { task: reply.task, ms: reply.ms, target: reply.target }
+          : { task: reply.task, error: databaseError(reply.error), target: reply.target };
       for (const listener of this.maintenanceListeners) listener(outcome);
       return;
     }

@@ -70,7 +70,7 @@ describe('VACUUMs of the embedded database', () => {
         10_000,
       );
     }
-    // Without VACUUM it grew with every round: 7 times its first size (measured).
+    // Without VACUUM it grew with every round: 6.9 times its first size (measured).
     expect(await tableBytes(db)).toBeLessThanOrEqual(3 * initial);
     expect(vacuums.every((v) => 'ms' in v)).toBe(true);
   });
@@ -79,8 +79,17 @@ describe('VACUUMs of the embedded database', () => {
     const { db } = await open({ vacuumChangedRows: 1_000_000, vacuumFreezeAge: 300, checkpointWalBytes: 16 * 1024 });
     // 400 transactions, none changing enough rows to make a table due by count.
     for (let k = 1; k <= 400; k++) await db.query('UPDATE filler SET v = v WHERE k = $1', [k]);
-    // Every table is due then, ~70 of them with the catalog's, each VACUUM followed by its 100 ms pause.
-    await waitUntil(async () => (await oldestUnfrozenAge(db)) < 300, 'the oldest unfrozen row younger than 300 transactions', 40_000);
+    // Every table is due then, ~70 of them with the catalog's, each VACUUM followed by its 100 ms
+    // pause. Writes go on meanwhile, so that another checkpoint, and its VACUUMs, follow: a table
+    // just under the age at one round (filler was made after the catalog) is over it at the next.
+    await waitUntil(
+      async () => {
+        await db.query('UPDATE filler SET v = v');
+        return (await oldestUnfrozenAge(db)) < 300;
+      },
+      'the oldest unfrozen row younger than 300 transactions',
+      40_000,
+    );
   }, 60_000);
 
   it('never VACUUMs with a threshold of 0, as PGlite left alone', async () => {
@@ -94,13 +103,12 @@ describe('VACUUMs of the embedded database', () => {
 
   it('VACUUMs on opening the tables written before it VACUUMed, before any caller waits on them', async () => {
     const { db: unvacuumed } = await open({ vacuumChangedRows: 0 });
+    // An index built on the rows sets the table's row count, as migrations do on existing tables.
+    await unvacuumed.exec('CREATE INDEX filler_v ON filler (v)');
     await unvacuumed.close();
     // Looks only once a minute: what is VACUUMed now was VACUUMed while the database opened.
     db = await PGliteDatabase.open(dataDir, { checkpointCheckMs: 60_000 });
-    const [filler] = await db.query<{ tuples: number; allVisible: number }>(
-      "SELECT reltuples::float8 AS tuples, relallvisible AS \"allVisible\" FROM pg_class WHERE relname = 'filler'",
-    );
-    expect(filler).toEqual({ tuples: ROWS, allVisible: expect.any(Number) });
+    const [filler] = await db.query<{ allVisible: number }>("SELECT relallvisible AS \"allVisible\" FROM pg_class WHERE relname = 'filler'");
     expect(filler.allVisible).toBeGreaterThan(0);
   });
 });
