@@ -174,6 +174,19 @@ export class ServiceMetrics {
       },
     });
     new Gauge({
+      name: 'pes_database_transaction_id_age',
+      help:
+        'Transactions since the oldest unfrozen row of the database was written (age of datfrozenxid): past ~2.1 billion PostgreSQL rows vanish. ' +
+        'VACUUM keeps it low (a server\'s autovacuum; the embedded database\'s own before checkpoints); NaN when the database is unreachable',
+      registers,
+      async collect() {
+        const rows = await db
+          .query<{ age: number }>('SELECT age(datfrozenxid)::float8 AS age FROM pg_database WHERE datname = current_database()')
+          .catch(() => []);
+        this.set(rows[0]?.age ?? Number.NaN);
+      },
+    });
+    new Gauge({
       name: 'pes_outbox_oldest_unpublished_age_seconds',
       help: 'Seconds since the oldest event still waiting for the broker was recorded (0 when none waits); NaN when the database is unreachable',
       registers,

@@ -35,6 +35,13 @@ const scrape = async () => {
 const unpublished = () => unpublishedCount(t.services.db);
 
 describe('GET /metrics', () => {
+  it('says how many transactions old the oldest unfrozen row of the database is', async () => {
+    const age = async () => sample(await scrape(), 'pes_database_transaction_id_age')!;
+    const before = await age();
+    for (let i = 0; i < 30; i++) await t.services.db.query('SELECT txid_current()');
+    expect(await age()).toBeGreaterThanOrEqual(before + 30);
+  });
+
   it('counts validations by outcome, violations by policy, and times requests by route and outcome', async () => {
     const compliant = structuredClone(example);
     compliant.decision.trades[0].quantity = 10;
