@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { PGliteDatabase, type MaintenanceOutcome, type PGliteOptions } from '../../src/storage/pglite.js';
+import { describe, expect, it } from 'vitest';
+import type { MaintenanceOutcome, PGliteDatabase, PGliteOptions } from '../../src/storage/pglite.js';
+import { folderDatabases } from '../support/folder-database.js';
 import { waitUntil } from '../support/outbox.js';
 
 const ROWS = 500;
@@ -24,38 +22,28 @@ async function oldestUnfrozenAge(db: PGliteDatabase): Promise<number> {
 // PGlite has no autovacuum: without the thread's own VACUUMs, dead rows are never reclaimed and no
 // row is ever frozen (workers/vacuumer.ts).
 describe('VACUUMs of the embedded database', () => {
-  let dataDir: string;
-  let db: PGliteDatabase | undefined;
-  afterEach(async () => {
-    await db?.close();
-    db = undefined;
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const databases = folderDatabases('pes-vacuum-');
   /**
    * A fresh folder database with a table of ROWS rows, and the VACUUMs it reports: it checkpoints,
    * and VACUUMs before, whenever 64 kB of WAL were written (it looks every 20 ms).
    */
   const open = async (options: PGliteOptions) => {
-    dataDir = mkdtempSync(join(tmpdir(), 'pes-vacuum-'));
-    const opened = await PGliteDatabase.open(dataDir, { checkpointCheckMs: 20, checkpointWalBytes: 64 * 1024, ...options });
-    db = opened;
-    const vacuums: MaintenanceOutcome[] = [];
-    const checkpoints: MaintenanceOutcome[] = [];
-    let last: MaintenanceOutcome | undefined;
-    opened.onMaintenance((outcome) => {
-      (outcome.task === 'vacuum' ? vacuums : checkpoints).push(outcome);
-      last = outcome;
-    });
-    await opened.exec(`CREATE TABLE filler (k serial PRIMARY KEY, v text); ${FILL}`);
-    return { db: opened, vacuums, checkpoints, lastOutcome: () => last };
+    const { db, outcomes } = await databases.open({ checkpointCheckMs: 20, checkpointWalBytes: 64 * 1024, ...options });
+    await db.exec(`CREATE TABLE filler (k serial PRIMARY KEY, v text); ${FILL}`);
+    return {
+      db,
+      vacuums: () => outcomes.filter((outcome) => outcome.task === 'vacuum'),
+      checkpoints: () => outcomes.filter((outcome) => outcome.task === 'checkpoint'),
+      lastOutcome: () => outcomes.at(-1),
+    };
   };
-  const fillerVacuums = (vacuums: MaintenanceOutcome[]) => vacuums.filter((v) => 'ms' in v && v.target === 'public.filler').length;
+  const fillerVacuums = (vacuums: () => MaintenanceOutcome[]) => vacuums().filter((v) => 'ms' in v && v.target === 'public.filler').length;
 
   it('VACUUMs before a checkpoint the tables with enough rows changed since their last VACUUM, so a table emptied and refilled again and again stops growing', async () => {
     const { db, vacuums, checkpoints, lastOutcome } = await open({ vacuumChangedRows: ROWS + 1 });
     const initial = await tableBytes(db);
     // ROWS inserted, under the threshold: the checkpoint their WAL makes due leaves the table alone.
-    await waitUntil(() => checkpoints.length > 0, 'a checkpoint', 10_000);
+    await waitUntil(() => checkpoints().length > 0, 'a checkpoint', 10_000);
     expect(fillerVacuums(vacuums)).toBe(0);
     // Every row deleted and new ones written, as the outbox's retention deletes published events
     // while new ones arrive: each round waits for the VACUUM it made due and the checkpoint after it
@@ -72,7 +60,7 @@ describe('VACUUMs of the embedded database', () => {
     }
     // Without VACUUM it grew with every round: 6.9 times its first size (measured).
     expect(await tableBytes(db)).toBeLessThanOrEqual(3 * initial);
-    expect(vacuums.every((v) => 'ms' in v)).toBe(true);
+    expect(vacuums().every((v) => 'ms' in v)).toBe(true);
   });
 
   it('keeps every row of the database, the catalog\'s included, younger than the freeze age in transactions', async () => {
@@ -96,8 +84,8 @@ describe('VACUUMs of the embedded database', () => {
     const { db, vacuums, checkpoints } = await open({ vacuumChangedRows: 0, vacuumFreezeAge: 100 });
     for (let k = 1; k <= 150; k++) await db.query('UPDATE filler SET v = v WHERE k = $1', [k]);
     await db.query('UPDATE filler SET v = v');
-    await waitUntil(() => checkpoints.length > 0, 'a checkpoint', 10_000);
-    expect(vacuums).toEqual([]);
+    await waitUntil(() => checkpoints().length > 0, 'a checkpoint', 10_000);
+    expect(vacuums()).toEqual([]);
     expect(await oldestUnfrozenAge(db)).toBeGreaterThan(100);
   });
 
@@ -107,7 +95,7 @@ describe('VACUUMs of the embedded database', () => {
     await unvacuumed.exec('CREATE INDEX filler_v ON filler (v)');
     await unvacuumed.close();
     // Looks only once a minute: what is VACUUMed now was VACUUMed while the database opened.
-    db = await PGliteDatabase.open(dataDir, { checkpointCheckMs: 60_000 });
+    const db = await databases.reopen({ checkpointCheckMs: 60_000 });
     const [filler] = await db.query<{ allVisible: number }>("SELECT relallvisible AS \"allVisible\" FROM pg_class WHERE relname = 'filler'");
     expect(filler.allVisible).toBeGreaterThan(0);
   });
