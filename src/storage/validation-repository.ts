@@ -105,9 +105,9 @@ export class ValidationRepository {
 }
 
 /**
- * The violations a query selects, newest first. Unfiltered, or by severity or resolution, it walks
- * the policy_violations_newest_first index (migrations/007) rather than sorting the whole table; by
- * decision or policy, their own indexes.
+ * The violations a query selects, newest first. Unfiltered, by severity or unresolved, it walks
+ * the policy_violations_newest_first index (migrations/007) rather than sorting the whole table;
+ * resolved, their own (009); by decision or policy, theirs.
  */
 export function violationListQuery(query: ViolationQuery): { sql: string; params: unknown[] } {
   const where: string[] = [];
