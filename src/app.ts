@@ -106,7 +106,9 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       const what = outcome.target ? `${outcome.task} of ${outcome.target}` : outcome.task;
       if ('ms' in outcome) {
         metrics.observeMaintenance(outcome.task, outcome.ms, outcome.target);
-        if (failing.delete(what)) app.log.info(`embedded database ${what} succeeds again`);
+        // A VACUUM that succeeds also ends the failures of the look for tables due (no table named).
+        const recovered = [...new Set([what, outcome.task])].filter((key) => failing.delete(key));
+        if (recovered.length > 0) app.log.info(`embedded database ${recovered.join(', ')} succeeds again`);
         return;
       }
       metrics.observeFailedMaintenance(outcome.task);

@@ -51,7 +51,8 @@ try {
   // at 200,000 records that took 3.5–5 s, once, which during traffic would stall every audit write.
   // Should it fail, the VACUUMs before the checkpoints do it later.
   if (vacuumChangedRows > 0) {
-    for (const { name } of (await db.query<{ name: string }>(NEVER_VACUUMED)).rows) await db.exec(`VACUUM ${name}`).catch(() => {});
+    const tables = await db.query<{ name: string }>(NEVER_VACUUMED).catch(() => ({ rows: [] }));
+    for (const { name } of tables.rows) await db.exec(`VACUUM ${name}`).catch(() => {});
   }
   post({ kind: 'ready' });
 } catch (error) {

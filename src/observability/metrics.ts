@@ -176,7 +176,7 @@ export class ServiceMetrics {
     new Gauge({
       name: 'pes_database_transaction_id_age',
       help:
-        'Transactions since the oldest unfrozen row of the database was written (age of datfrozenxid): past ~2.1 billion PostgreSQL rows vanish. ' +
+        'Transactions since the oldest unfrozen row of the database was written (age of datfrozenxid): near ~2.1 billion a server refuses writes and the embedded database would lose rows. ' +
         'VACUUM keeps it low (a server\'s autovacuum; the embedded database\'s own before checkpoints); NaN when the database is unreachable',
       registers,
       async collect() {

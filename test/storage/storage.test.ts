@@ -196,6 +196,10 @@ describe.each(DATABASE_KINDS)('storage on %s', (kind) => {
         expect(plan, JSON.stringify(query)).toContain('"Index Name":"policy_violations_newest_first"');
         expect(plan, JSON.stringify(query)).not.toContain('Seq Scan');
       }
+      // None of them resolved: through 007's index that would read all 20,000 (migrations/009).
+      const resolved = violationListQuery({ resolved: true });
+      const [row] = await db.query<Record<string, unknown>>(`EXPLAIN (FORMAT JSON) ${resolved.sql}`, resolved.params);
+      expect(JSON.stringify(Object.values(row)[0])).toContain('"Index Name":"policy_violations_resolved_newest_first"');
       const newest = await new ValidationRepository(db, 'policy.validation.completed').listViolations({ limit: 3 });
       const times = newest.map((v) => Date.parse(v.created_at));
       expect(times).toEqual([...times].sort((a, b) => b - a));

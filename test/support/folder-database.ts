@@ -12,10 +12,13 @@ export function folderDatabases(prefix: string) {
   let dataDir: string | undefined;
   let db: PGliteDatabase | undefined;
   afterEach(async () => {
-    await db?.close();
-    db = undefined;
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    dataDir = undefined;
+    try {
+      await db?.close();
+    } finally {
+      db = undefined;
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      dataDir = undefined;
+    }
   });
   return {
     /** A database in a new folder, and what its maintenance steps came to. */
