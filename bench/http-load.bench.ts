@@ -13,7 +13,7 @@ import { startService, type ServerProcess } from './support/processes.js';
 import { describeStep, findSustainableRate } from './support/rate-search.js';
 import { addPolicies, realisticBodies } from './support/realistic-mix.js';
 import { saveResult } from './support/results.js';
-import { REPORT_SHARE, SERVICE_WARMUP_MS, SUSTAINABLE_P99_MS, WINDOWS, databaseLabel, serviceOptions, warmUpServer } from './support/scenario.js';
+import { REPORT_SHARE, SERVICE_WARMUP_MS, START_RATE_100, SUSTAINABLE_P99_MS, WINDOWS, databaseLabel, serviceOptions, warmUpServer } from './support/scenario.js';
 
 export interface LoadCase {
   readonly positions: number;
@@ -67,9 +67,6 @@ async function loadCase(server: ServerProcess, positions: number, startRate: num
   console.log(`${name} ${positions} at ${search.sustainableRate > 0 ? `${REPORT_SHARE * 100} %` : 'the lowest step'}: ${describeStep(atReportRate)} (${kinds})`);
   return { positions, sustainableRate: search.sustainableRate, steps: search.steps, atReportRate, violatingShare: share };
 }
-
-/** Where the 100-position searches start (req/s). */
-const START_RATE_100 = 400;
 
 /** A service's warm-up, before its searches: 100-position requests at their search's first rate. */
 const warmUp = (service: ServerProcess) => warmUpServer(`${service.url}/api/v1/validate`, realisticBodies(100, 30), START_RATE_100);

@@ -11,7 +11,7 @@ import { describeStep, findSustainableRate } from './support/rate-search.js';
 import { runLoad, withCpu, type LoadResult } from './support/load-generator.js';
 import { realisticBodies } from './support/realistic-mix.js';
 import { saveResult } from './support/results.js';
-import { REPORT_SHARE, SERVICE_WARMUP_MS, SUSTAINABLE_P99_MS, WINDOWS, warmUpServer } from './support/scenario.js';
+import { REPORT_SHARE, SERVICE_WARMUP_MS, START_RATE_100, SUSTAINABLE_P99_MS, WINDOWS, warmUpServer } from './support/scenario.js';
 
 export interface PeerCase {
   readonly peer: PeerKind;
@@ -27,9 +27,9 @@ const cases: PeerCase[] = [];
 for (const peer of PEERS) {
   const server = await startPeer(peer);
   try {
-    await warmUpServer(`${server.url}/api/v1/validate`, bodies, 400);
+    await warmUpServer(`${server.url}/api/v1/validate`, bodies, START_RATE_100);
     const search = await findSustainableRate({
-      url: `${server.url}/api/v1/validate`, bodies, startRate: 400, p99LimitMs: SUSTAINABLE_P99_MS,
+      url: `${server.url}/api/v1/validate`, bodies, startRate: START_RATE_100, p99LimitMs: SUSTAINABLE_P99_MS,
       stepMs: WINDOWS.step, warmupMs: WINDOWS.warmup, label: `peer ${peer}`, server,
     });
     let atReportRate: LoadResult | undefined;

@@ -36,6 +36,9 @@ export async function warmUpServer(url: string, bodies: readonly BodyTemplate[],
   await runLoad({ url, bodies, rate, durationMs: SERVICE_WARMUP_MS, warmupMs: 0 });
 }
 
+/** Where the searches for 100-position requests start (req/s), the service's and its peers' alike. */
+export const START_RATE_100 = 400;
+
 /** Share of the highest sustainable rate the headline latency is measured at (service and peers alike). */
 export const REPORT_SHARE = 0.7;
 
