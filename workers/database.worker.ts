@@ -23,6 +23,8 @@ const post = (reply: DatabaseReply) => port.postMessage(reply);
 const turns = new SerialQueue();
 /** Set once the HTTP thread asked to close the database. */
 let closing = false;
+/** The rows of a statement outside any transaction, in the thread's turn. */
+const queryInTurn = async <R>(sql: string, params?: unknown[]): Promise<R[]> => (await turns.run(() => db.query<R>(sql, params))).rows;
 
 /** Thrown inside PGlite's transaction callback to make it roll back. */
 const ROLLBACK = Symbol('rollback');
@@ -69,7 +71,7 @@ try {
  */
 const VACUUM_PAUSE_MS = 100;
 const vacuumOptions: VacuumOptions = {
-  query: async <R>(sql: string, params: unknown[]) => (await turns.run(() => db.query<R>(sql, params))).rows,
+  query: queryInTurn,
   vacuum: (table) => timedCommand(`VACUUM ${table}`),
   changedRows: vacuumChangedRows,
   freezeAge: vacuumFreezeAge,
@@ -88,11 +90,11 @@ const checkpointer =
     ? startCheckpointer({
         walSinceCheckpoint: async () =>
           (
-            await turns.run(() => db.query<{ since: number }>(
+            await queryInTurn<{ since: number }>(
               // pg_control_checkpoint() reads the control file: where the last checkpoint's redo began.
               'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), redo_lsn)::float8 AS since FROM pg_control_checkpoint()',
-            ))
-          ).rows[0].since,
+            )
+          )[0].since,
         checkpoint: async () => {
           if (vacuumChangedRows > 0) await vacuumDueTables(vacuumOptions);
           return timedCommand('CHECKPOINT');
@@ -207,7 +209,7 @@ function inTurn<T>(work: () => Promise<T>): Promise<T> {
 async function handle(request: DatabaseRequest): Promise<unknown> {
   switch (request.op) {
     case 'query': {
-      if (request.tx === undefined) return (await turns.run(() => db.query(request.sql, request.params))).rows;
+      if (request.tx === undefined) return queryInTurn(request.sql, request.params);
       const tx = transactions.get(request.tx)?.tx;
       if (!tx) throw new Error(`no open transaction ${request.tx}`);
       return (await tx.query(request.sql, request.params)).rows;

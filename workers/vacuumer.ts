@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 export interface VacuumOptions {
   /** Runs a query in the thread's turn. */
   readonly query: <R>(sql: string, params: unknown[]) => Promise<R[]>;
@@ -51,15 +53,16 @@ export const NEVER_VACUUMED = `
  *   disappears. A server refuses new transactions before that happens; PGlite, a single-user
  *   backend, only warns (varsup.c stops only under a postmaster). At 100 validations a second,
  *   each its own transaction, that is ~250 days.
- * So shortly before each checkpoint the database thread VACUUMs every table due, one turn each
- * with a pause after it, and freezes every row it visits (vacuum_freeze_min_age = 0, set when the
- * thread opens the database): validations and violations never or seldom change again, and every
- * later VACUUM skips the pages left all-frozen. Before a checkpoint, the pages a VACUUM changes are still dirty from the
- * writes since the last one, so it adds few full-page images to the WAL, and the checkpoint writes
- * each page once. At 1,000 records/s for 40 s (two rounds each), VACUUMing there added 3 % to the
- * WAL per record (3,490 against 3,381 bytes) in 20 VACUUMs of at most 14 ms, and the checkpoints
- * took no longer; VACUUMing each table after every 5,000 rows changed, on a schedule of its own,
- * added 36 %, made the checkpoints ~50 % longer and single VACUUMs up to 37 ms.
+ * So shortly before each checkpoint the database thread VACUUMs every table due, one turn each with
+ * a pause after it, and freezes every row it visits (vacuum_freeze_min_age = 0, set when the thread
+ * opens the database): validations and violations never or seldom change again, and every later
+ * VACUUM skips the pages left all-frozen. Before a checkpoint, the pages a VACUUM changes are still
+ * dirty from the writes since the last one, so it adds few full-page images to the WAL, and the
+ * checkpoint writes each page once. At 1,000 records/s for 40 s (two rounds each), VACUUMing there
+ * added 3 % to the WAL per record (3,490 against 3,381 bytes) in 20 VACUUMs of at most 14 ms, and
+ * the checkpoints took no longer; VACUUMing each table after every 5,000 rows changed, on a
+ * schedule of its own, added 36 %, made the checkpoints ~50 % longer and single VACUUMs up to
+ * 37 ms.
  */
 export async function vacuumDueTables(options: VacuumOptions): Promise<void> {
   let due: Array<{ name: string }>;
@@ -78,6 +81,6 @@ export async function vacuumDueTables(options: VacuumOptions): Promise<void> {
     } catch (error) {
       options.onVacuum({ error, table: name });
     }
-    await new Promise((resolve) => setTimeout(resolve, options.pauseMs));
+    await sleep(options.pauseMs);
   }
 }
