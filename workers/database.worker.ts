@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { serialize } from 'pg-protocol';
 import { startCheckpointer } from './checkpointer.js';
+import { createDataFolderIfNew } from './data-folder.js';
 import { ExtendedQueryWriter } from './extended-query.js';
 import { SerialQueue } from './serial-queue.js';
 import { NEVER_VACUUMED, vacuumDueTables, type VacuumOptions } from './vacuumer.js';
@@ -39,7 +39,7 @@ interface OpenTransaction {
 
 let db: PGlite;
 try {
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  if (!dataDir.startsWith('memory://')) await createDataFolderIfNew(dataDir);
   // The buffer cache it is given (DEFAULT_SHARED_BUFFERS_MB in src/storage/pglite.ts says why its size matters).
   db = await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffersMb}MB`] });
   // A new 16 MB WAL file is otherwise written full of zeros first, 8 KB at a time through
