@@ -96,6 +96,10 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   const metrics = new ServiceMetrics({ pool, db });
   pool.onWorkerError((error) => app.log.error({ err: error }, 'a validation worker failed outside any task'));
   if (db instanceof PGliteDatabase) {
+    for (const freeze of db.frozen) {
+      if ('ms' in freeze) app.log.info(`embedded database: ${freeze.database} frozen before opening, in ${Math.round(freeze.ms)} ms`);
+      else app.log.warn(`embedded database: freezing ${freeze.database} before opening failed (${freeze.error}); the next start tries again`);
+    }
     // Failures (a full disk, say) are logged when they start and when the task succeeds again, not at every look.
     const failing = new Set<string>();
     const failureEffect: Record<MaintenanceTask, string> = {

@@ -1,3 +1,5 @@
+import type { DatabaseFreeze } from './data-folder.js';
+
 /** The messages between the HTTP thread and the embedded database's own thread (workers/database.worker.ts). */
 
 export interface DatabaseThreadData {
@@ -39,7 +41,8 @@ export interface DatabaseErrorFields {
 }
 
 export type DatabaseReply =
-  | { readonly kind: 'ready' }
+  /** `frozen`: the other databases of the folder frozen before opening (workers/data-folder.ts). */
+  | { readonly kind: 'ready'; readonly frozen: readonly DatabaseFreeze[] }
   | { readonly kind: 'failed-to-open'; readonly error: DatabaseErrorFields }
   | { readonly kind: 'result'; readonly id: number; readonly value: unknown }
   | { readonly kind: 'error'; readonly id: number; readonly error: DatabaseErrorFields }

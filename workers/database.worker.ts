@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { serialize } from 'pg-protocol';
 import { startCheckpointer } from './checkpointer.js';
-import { createDataFolderIfNew } from './data-folder.js';
+import { DATABASES_DUE_FOR_FREEZING, markFreezeDue, prepareDataFolder, type DatabaseFreeze } from './data-folder.js';
 import { ExtendedQueryWriter } from './extended-query.js';
 import { SerialQueue } from './serial-queue.js';
 import { NEVER_VACUUMED, vacuumDueTables, type VacuumOptions } from './vacuumer.js';
@@ -37,11 +37,32 @@ interface OpenTransaction {
   readonly done: Promise<void>;
 }
 
+/** PGlite's default database, the one the service uses. */
+const DATABASE = 'postgres';
+/** The age at which the folder's other databases are frozen (workers/data-folder.ts); with VACUUMs off (0), never. */
+const otherDatabasesFreezeAge = vacuumChangedRows > 0 && !dataDir.startsWith('memory://') ? vacuumFreezeAge : undefined;
+
+/**
+ * Leaves the mark that has the next start freeze the folder's other databases, if they are due
+ * (workers/data-folder.ts); looked at when opening and before each checkpoint. Never fails: the
+ * next look tries again.
+ */
+async function markIfFreezeDue(query: (sql: string, params: unknown[]) => Promise<{ rows: unknown[] }>): Promise<void> {
+  if (otherDatabasesFreezeAge === undefined) return;
+  try {
+    if ((await query(DATABASES_DUE_FOR_FREEZING, [DATABASE, otherDatabasesFreezeAge])).rows.length > 0) markFreezeDue(dataDir);
+  } catch {
+    // e.g. a full disk: the next look tries again
+  }
+}
+
 let db: PGlite;
 try {
-  if (!dataDir.startsWith('memory://')) await createDataFolderIfNew(dataDir);
+  const { frozen } = dataDir.startsWith('memory://')
+    ? { frozen: [] as DatabaseFreeze[] }
+    : await prepareDataFolder({ dataDir, database: DATABASE, freezeAge: otherDatabasesFreezeAge });
   // The buffer cache it is given (DEFAULT_SHARED_BUFFERS_MB in src/storage/pglite.ts says why its size matters).
-  db = await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffersMb}MB`] });
+  db = await PGlite.create(dataDir, { database: DATABASE, startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffersMb}MB`] });
   // A new 16 MB WAL file is otherwise written full of zeros first, 8 KB at a time through
   // Emscripten's file system, while every commit waits: 6–42 ms (median 24) per WAL file against
   // 5–10 ms (median 7.6) without, in nine switches each, about every 7,000 records. Only the last
@@ -49,6 +70,7 @@ try {
   await db.exec('SET wal_init_zero = off');
   // Every VACUUM freezes the rows it visits (workers/vacuumer.ts says why).
   await db.exec('SET vacuum_freeze_min_age = 0');
+  await markIfFreezeDue(db.query.bind(db));
   // A database written before the thread VACUUMed is caught up now, before any caller waits on it:
   // at 200,000 records that took 3.5–5 s, once, which during traffic would stall every audit write.
   // Should it fail, the VACUUMs before the checkpoints do it later.
@@ -56,7 +78,7 @@ try {
     const tables = await db.query<{ name: string }>(NEVER_VACUUMED).catch(() => ({ rows: [] }));
     for (const { name } of tables.rows) await db.exec(`VACUUM ${name}`).catch(() => {});
   }
-  post({ kind: 'ready' });
+  post({ kind: 'ready', frozen });
 } catch (error) {
   post({ kind: 'failed-to-open', error: errorFields(error) });
   process.exit(1);
@@ -97,6 +119,7 @@ const checkpointer =
           )[0].since,
         checkpoint: async () => {
           if (vacuumChangedRows > 0) await vacuumDueTables(vacuumOptions);
+          await markIfFreezeDue(async (sql, params) => ({ rows: await queryInTurn(sql, params) }));
           return timedCommand('CHECKPOINT');
         },
         walBytes: checkpointWalBytes,

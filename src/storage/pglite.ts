@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { DATABASE_WORKER_FILE } from '../paths.js';
+import type { DatabaseFreeze } from '../../workers/data-folder.js';
 import type { DatabaseErrorFields, DatabaseReply, DatabaseRequest, DatabaseThreadData, MaintenanceTask } from '../../workers/database-messages.js';
 import type { Database, Queryable } from './database.js';
 
@@ -78,7 +79,14 @@ export class PGliteDatabase implements Database {
   /** Set once the thread has stopped: every call fails with it from then on. */
   private stopped?: Error;
 
-  private constructor(private readonly thread: Worker) {
+  /**
+   * `frozen`: the folder's other databases (template0, template1) frozen before it opened, as they
+   * came due (workers/data-folder.ts); the service logs them.
+   */
+  private constructor(
+    private readonly thread: Worker,
+    readonly frozen: readonly DatabaseFreeze[] = [],
+  ) {
     thread.on('message', (reply: DatabaseReply) => this.receive(reply));
     thread.on('error', (error) => this.stop(new Error(`the embedded database thread failed: ${error.message}`, { cause: error })));
     thread.on('exit', (code) => this.stop(new Error(`the embedded database thread stopped (exit code ${code})`)));
@@ -95,9 +103,15 @@ export class PGliteDatabase implements Database {
     };
     const thread = new Worker(DATABASE_WORKER_FILE, { workerData });
     const handlers: { message?: (reply: DatabaseReply) => void; error?: (error: Error) => void; exit?: (code: number) => void } = {};
+    let frozen: readonly DatabaseFreeze[] = [];
     try {
       await new Promise<void>((resolve, reject) => {
-        handlers.message = (reply) => (reply.kind === 'ready' ? resolve() : reply.kind === 'failed-to-open' && reject(databaseError(reply.error)));
+        handlers.message = (reply) => {
+          if (reply.kind === 'ready') {
+            frozen = reply.frozen;
+            resolve();
+          } else if (reply.kind === 'failed-to-open') reject(databaseError(reply.error));
+        };
         handlers.error = reject;
         handlers.exit = (code) => reject(new Error(`the embedded database thread stopped while opening ${dataDir} (exit code ${code})`));
         thread.on('message', handlers.message).on('error', handlers.error).on('exit', handlers.exit);
@@ -109,7 +123,7 @@ export class PGliteDatabase implements Database {
       // Not removeAllListeners(): Worker starts and stops its message port through listeners of its own.
       thread.off('message', handlers.message!).off('error', handlers.error!).off('exit', handlers.exit!);
     }
-    return new PGliteDatabase(thread);
+    return new PGliteDatabase(thread, frozen);
   }
 
   query<T>(sql: string, params?: unknown[]): Promise<T[]> {

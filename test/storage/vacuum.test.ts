@@ -19,6 +19,12 @@ async function oldestUnfrozenAge(db: PGliteDatabase): Promise<number> {
   return age;
 }
 
+/** How many transactions old each database other than the service's is, by name. */
+async function otherDatabaseAges(db: PGliteDatabase): Promise<Record<string, number>> {
+  const rows = await db.query<{ name: string; age: number }>('SELECT datname AS name, age(datfrozenxid) AS age FROM pg_database WHERE datname <> current_database()');
+  return Object.fromEntries(rows.map((r) => [r.name, r.age]));
+}
+
 // PGlite has no autovacuum: without the thread's own VACUUMs, dead rows are never reclaimed and no
 // row is ever frozen (workers/vacuumer.ts).
 describe('VACUUMs of the embedded database', () => {
@@ -88,6 +94,25 @@ describe('VACUUMs of the embedded database', () => {
     expect(vacuums()).toEqual([]);
     expect(await oldestUnfrozenAge(db)).toBeGreaterThan(100);
   });
+
+  it("freezes the folder's other databases, which its own VACUUMs cannot reach, at the start after the one that found them due", async () => {
+    const options = { vacuumFreezeAge: 100, checkpointCheckMs: 60_000 };
+    const { db: first } = await open(options);
+    for (let k = 1; k <= 150; k++) await first.query('UPDATE filler SET v = v WHERE k = $1', [k]);
+    expect(Object.values(await otherDatabaseAges(first)).every((age) => age > 100)).toBe(true);
+    await first.close();
+    // This start finds them due; the next freezes them before opening.
+    const second = await databases.reopen(options);
+    expect(second.frozen).toEqual([]);
+    await second.close();
+    const third = await databases.reopen(options);
+    expect(third.frozen.map((f) => ('ms' in f ? f.database : f.error))).toEqual(['template0', 'template1']);
+    expect(await otherDatabaseAges(third)).toEqual({ template0: expect.any(Number), template1: expect.any(Number) });
+    expect(Object.values(await otherDatabaseAges(third)).every((age) => age < 20)).toBe(true);
+    // Done with: the start after that has nothing to freeze.
+    await third.close();
+    expect((await databases.reopen(options)).frozen).toEqual([]);
+  }, 60_000);
 
   it('VACUUMs on opening the tables written before it VACUUMed, before any caller waits on them', async () => {
     const { db: unvacuumed } = await open({ vacuumChangedRows: 0 });
