@@ -1,59 +1,67 @@
-/** Cost of one engine cell: n positions, p policies of `types` distinct types, t milliseconds. */
+/** Cost of one engine cell: n positions, p policies, t milliseconds. */
 export interface CostPoint {
   readonly positions: number;
   readonly policies: number;
-  readonly types: number;
   readonly ms: number;
 }
 
 export interface CostModel {
-  /** t ≈ fixedMs + (perPositionNs·n + perPositionTypeNs·n·types + perPositionPolicyNs·n·p) / 10⁶ */
+  /** t ≈ fixedMs + perPositionNs·n + perPositionPolicyNs·n·p */
   readonly fixedMs: number;
   readonly perPositionNs: number;
-  /**
-   * What the policies of one type share, per position: their groups and columns are built once
-   * per request (PortfolioColumns' caches), whatever the number of policies reading them. 0 when
-   * fitted without it, or when every cell has the same types (the term is then part of perPositionNs).
-   */
-  readonly perPositionTypeNs: number;
   readonly perPositionPolicyNs: number;
   /** The largest |fit − measured| / measured over the points. */
   readonly maxRelativeError: number;
 }
 
 /**
- * Fits t = c + a·n + d·n·types + b·n·p by least squares on relative errors (each row divided by
- * t, so a 0.02 ms cell counts as much as a 300 ms one). Linear cost means this model fits every
- * cell. `{ byType: false }` fits t = c + a·n + b·n·p, as if every policy cost the same.
+ * Fits t = c + a·n + b·n·p by least squares on relative errors (each row divided by t, so a
+ * 0.02 ms cell counts as much as a 300 ms one). Linear cost means this model fits every cell.
  */
-export function fitCostModel(points: readonly CostPoint[], { byType = true } = {}): CostModel {
-  const withTypes = byType && new Set(points.map((pt) => pt.types)).size > 1;
-  const terms = (pt: CostPoint) => [1, pt.positions, pt.positions * pt.policies, ...(withTypes ? [pt.positions * pt.types] : [])];
-  const rows = points.map((pt) => terms(pt).map((x) => x / pt.ms));
-  const k = rows[0].length;
-  // Normal equations AᵀA x = Aᵀ1 (each row's target is t / t = 1).
-  const ata = range(k).map((i) => range(k).map((j) => rows.reduce((s, r) => s + r[i] * r[j], 0)));
-  const atb = range(k).map((i) => rows.reduce((s, r) => s + r[i], 0));
-  const [c, a, b, d = 0] = solveLinear(ata, atb);
-  const model = { fixedMs: c, perPositionNs: a * 1e6, perPositionTypeNs: d * 1e6, perPositionPolicyNs: b * 1e6 };
-  const maxRelativeError = Math.max(...points.map((pt) => Math.abs(predict(model, pt) - pt.ms) / pt.ms));
-  return { ...model, maxRelativeError };
+export function fitCostModel(points: readonly CostPoint[]): CostModel {
+  const [c, a, b] = fitRelative(points, (pt) => [1, pt.positions, pt.positions * pt.policies]);
+  const model = { fixedMs: c, perPositionNs: a * 1e6, perPositionPolicyNs: b * 1e6 };
+  return { ...model, maxRelativeError: worstRelativeError(points, (pt) => predict(model, pt.positions, pt.policies)) };
 }
 
-/** The model's time (ms) for a cell; a model from before the types term counts it as 0. */
-export function predict(model: Omit<CostModel, 'maxRelativeError'>, { positions, policies, types }: Omit<CostPoint, 'ms'>): number {
-  const perPositionNs = model.perPositionNs + (model.perPositionTypeNs ?? 0) * types + model.perPositionPolicyNs * policies;
-  return model.fixedMs + (perPositionNs * positions) / 1e6;
+/**
+ * The worst cell of t = c + s_p·n, a slope of its own for each policy count: what is left once
+ * the cost is allowed any shape in policies is how far it is from linear in positions.
+ */
+export function positionsOnlyError(points: readonly CostPoint[]): number {
+  const counts = [...new Set(points.map((pt) => pt.policies))];
+  const terms = (pt: CostPoint) => [1, ...counts.map((p) => (pt.policies === p ? pt.positions : 0))];
+  const x = fitRelative(points, terms);
+  return worstRelativeError(points, (pt) => terms(pt).reduce((sum, term, i) => sum + term * x[i], 0));
+}
+
+export function predict(model: Omit<CostModel, 'maxRelativeError'>, positions: number, policies: number): number {
+  return model.fixedMs + (model.perPositionNs * positions + model.perPositionPolicyNs * positions * policies) / 1e6;
+}
+
+/** Least squares of Σ x_i·term_i(pt) ≈ t on relative errors: each row divided by t, target 1. */
+function fitRelative(points: readonly CostPoint[], terms: (pt: CostPoint) => number[]): number[] {
+  const rows = points.map((pt) => terms(pt).map((term) => term / pt.ms));
+  const k = rows[0].length;
+  // Normal equations AᵀA x = Aᵀ1.
+  const ata = range(k).map((i) => range(k).map((j) => rows.reduce((s, r) => s + r[i] * r[j], 0)));
+  const atb = range(k).map((i) => rows.reduce((s, r) => s + r[i], 0));
+  return solveLinear(ata, atb);
+}
+
+function worstRelativeError(points: readonly CostPoint[], fitted: (pt: CostPoint) => number): number {
+  return Math.max(...points.map((pt) => Math.abs(fitted(pt) - pt.ms) / pt.ms));
 }
 
 const range = (k: number) => Array.from({ length: k }, (_, i) => i);
 
-/** Gaussian elimination with partial pivoting. */
+/** Gaussian elimination with partial pivoting; throws on a singular system rather than returning NaN. */
 function solveLinear(matrix: number[][], rhs: number[]): number[] {
   const k = rhs.length;
   const m = matrix.map((row, i) => [...row, rhs[i]]);
   for (let col = 0; col < k; col++) {
     const pivot = range(k).filter((r) => r >= col).reduce((best, r) => (Math.abs(m[r][col]) > Math.abs(m[best][col]) ? r : best));
+    if (m[pivot][col] === 0) throw new Error('the cost model cannot be fitted: its terms are not independent over these cells');
     [m[col], m[pivot]] = [m[pivot], m[col]];
     for (let r = 0; r < k; r++) {
       if (r === col) continue;

@@ -35,12 +35,9 @@ export interface SuiteResults {
 
 /** The shapes the suite's own scenarios save (see each bench/<scenario>.bench.ts). */
 export interface EngineResult {
-  /** `types` is absent from results made before it was recorded. */
-  cells: Array<{ positions: number; policies: number; types?: number; bodyBytes: number; totalMs: number; totalP99Ms: number; evaluateMs: number; violations: number }>;
+  cells: Array<{ positions: number; policies: number; bodyBytes: number; totalMs: number; totalP99Ms: number; evaluateMs: number; violations: number }>;
   parseMs: Record<string, number>;
   fit: CostModel;
-  /** The same cells fitted as if every policy cost the same (absent from results made before it was). */
-  fitWithoutTypes?: CostModel;
   policyTypes: string[];
   skipped: string[];
   everyType: Array<{ positions: number; riskModel: boolean; policies: string[]; bodyBytes: number; totalMs: number; totalP99Ms: number; evaluateMs: number; violations: string[] }>;
