@@ -100,6 +100,9 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       if ('ms' in freeze) app.log.info(`embedded database: ${freeze.database} frozen before opening, in ${Math.round(freeze.ms)} ms`);
       else app.log.warn(`embedded database: freezing ${freeze.database} before opening failed (${freeze.error}); the next start tries again`);
     }
+    db.onFreezeDue((databases) =>
+      app.log.warn(`embedded database: ${databases.join(' and ')} passed the freeze age; the next start of the service freezes them (restart it within months, see pes_database_transaction_id_age)`),
+    );
     // Failures (a full disk, say) are logged when they start and when the task succeeds again, not at every look.
     const failing = new Set<string>();
     const failureEffect: Record<MaintenanceTask, string> = {

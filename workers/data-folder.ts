@@ -25,8 +25,8 @@ export interface DataFolderReport {
 
 /**
  * Readies the embedded database's folder before the service's PGlite opens it, on a thread that
- * ends when it is done (workers/data-folder.worker.ts), when there is something to do: each open
- * there costs ~1 s more at start.
+ * ends when it is done (workers/data-folder.worker.ts), when there is something to do: each PGlite
+ * opened there adds ~1–1.5 s to that start.
  *
  * - A new folder is created (initdb) there. PGlite creates one with a second PGlite and an initdb
  *   module, and their WASM memories stayed with the instance that made them: a service started on
@@ -44,15 +44,21 @@ export async function prepareDataFolder(task: DataFolderTask): Promise<DataFolde
   const freezeDue = join(task.dataDir, FREEZE_DUE_FILE);
   if (existsSync(join(task.dataDir, 'PG_VERSION')) && !(task.freezeAge !== undefined && existsSync(freezeDue))) return { frozen: [] };
   const thread = new Worker(new URL('./data-folder.worker.js', import.meta.url), { workerData: task });
-  let report: DataFolderReport | undefined;
-  thread.once('message', (message: DataFolderReport) => (report = message));
-  await new Promise<void>((resolve, reject) => {
+  const report = await new Promise<DataFolderReport>((resolve, reject) => {
+    thread.once('message', resolve);
     thread.once('error', reject);
-    thread.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`readying the database folder ${task.dataDir} failed (thread exit code ${code})`))));
+    thread.once('exit', (code) => reject(new Error(`readying the database folder ${task.dataDir} failed (thread exit code ${code})`)));
   });
-  const frozen = report?.frozen ?? [];
-  if (frozen.every((freeze) => 'ms' in freeze)) rmSync(freezeDue, { force: true });
-  return { frozen };
+  // Its work is done once it reports: anything PGlite left running there must not hold the start.
+  await thread.terminate();
+  if (report.frozen.every((freeze) => 'ms' in freeze)) {
+    try {
+      rmSync(freezeDue, { force: true });
+    } catch {
+      // The freezes are done: the next start only repeats them.
+    }
+  }
+  return report;
 }
 
 /** Leaves the mark that has the next start freeze the folder's other databases (prepareDataFolder). */

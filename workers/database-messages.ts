@@ -41,8 +41,13 @@ export interface DatabaseErrorFields {
 }
 
 export type DatabaseReply =
-  /** `frozen`: the other databases of the folder frozen before opening (workers/data-folder.ts). */
-  | { readonly kind: 'ready'; readonly frozen: readonly DatabaseFreeze[] }
+  /**
+   * `frozen`: the folder's other databases frozen before opening; `freezeDue`: those found due on
+   * opening, for the next start to freeze (workers/data-folder.ts).
+   */
+  | { readonly kind: 'ready'; readonly frozen: readonly DatabaseFreeze[]; readonly freezeDue: readonly string[] }
+  /** The folder's other databases found due later, before a checkpoint: said once per process. */
+  | { readonly kind: 'freeze-due'; readonly databases: readonly string[] }
   | { readonly kind: 'failed-to-open'; readonly error: DatabaseErrorFields }
   | { readonly kind: 'result'; readonly id: number; readonly value: unknown }
   | { readonly kind: 'error'; readonly id: number; readonly error: DatabaseErrorFields }

@@ -42,17 +42,22 @@ const DATABASE = 'postgres';
 /** The age at which the folder's other databases are frozen (workers/data-folder.ts); with VACUUMs off (0), never. */
 const otherDatabasesFreezeAge = vacuumChangedRows > 0 && !dataDir.startsWith('memory://') ? vacuumFreezeAge : undefined;
 
+/** Whether the HTTP thread has heard that the other databases are due (it logs it once). */
+let freezeDueReported = false;
+
 /**
  * Leaves the mark that has the next start freeze the folder's other databases, if they are due
- * (workers/data-folder.ts); looked at when opening and before each checkpoint. Never fails: the
- * next look tries again.
+ * (workers/data-folder.ts), and returns their names; looked at when opening and before each
+ * checkpoint. Never fails: the next look tries again.
  */
-async function markIfFreezeDue(query: (sql: string, params: unknown[]) => Promise<{ rows: unknown[] }>): Promise<void> {
-  if (otherDatabasesFreezeAge === undefined) return;
+async function markIfFreezeDue(query: (sql: string, params: unknown[]) => Promise<Array<{ name: string }>>): Promise<string[]> {
+  if (otherDatabasesFreezeAge === undefined) return [];
   try {
-    if ((await query(DATABASES_DUE_FOR_FREEZING, [DATABASE, otherDatabasesFreezeAge])).rows.length > 0) markFreezeDue(dataDir);
+    const due = (await query(DATABASES_DUE_FOR_FREEZING, [DATABASE, otherDatabasesFreezeAge])).map((row) => row.name);
+    if (due.length > 0) markFreezeDue(dataDir);
+    return due;
   } catch {
-    // e.g. a full disk: the next look tries again
+    return []; // e.g. a full disk: the next look tries again
   }
 }
 
@@ -70,7 +75,8 @@ try {
   await db.exec('SET wal_init_zero = off');
   // Every VACUUM freezes the rows it visits (workers/vacuumer.ts says why).
   await db.exec('SET vacuum_freeze_min_age = 0');
-  await markIfFreezeDue(db.query.bind(db));
+  const freezeDue = await markIfFreezeDue(async (sql, params) => (await db.query<{ name: string }>(sql, params)).rows);
+  freezeDueReported = freezeDue.length > 0;
   // A database written before the thread VACUUMed is caught up now, before any caller waits on it:
   // at 200,000 records that took 3.5–5 s, once, which during traffic would stall every audit write.
   // Should it fail, the VACUUMs before the checkpoints do it later.
@@ -78,7 +84,7 @@ try {
     const tables = await db.query<{ name: string }>(NEVER_VACUUMED).catch(() => ({ rows: [] }));
     for (const { name } of tables.rows) await db.exec(`VACUUM ${name}`).catch(() => {});
   }
-  post({ kind: 'ready', frozen });
+  post({ kind: 'ready', frozen, freezeDue });
 } catch (error) {
   post({ kind: 'failed-to-open', error: errorFields(error) });
   process.exit(1);
@@ -119,7 +125,9 @@ const checkpointer =
           )[0].since,
         checkpoint: async () => {
           if (vacuumChangedRows > 0) await vacuumDueTables(vacuumOptions);
-          await markIfFreezeDue(async (sql, params) => ({ rows: await queryInTurn(sql, params) }));
+          const due = await markIfFreezeDue(queryInTurn);
+          if (due.length > 0 && !freezeDueReported) post({ kind: 'freeze-due', databases: due });
+          freezeDueReported ||= due.length > 0;
           return timedCommand('CHECKPOINT');
         },
         walBytes: checkpointWalBytes,

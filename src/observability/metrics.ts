@@ -176,12 +176,13 @@ export class ServiceMetrics {
     new Gauge({
       name: 'pes_database_transaction_id_age',
       help:
-        'Transactions since the oldest unfrozen row of the database was written (age of datfrozenxid): near ~2.1 billion a server refuses writes and the embedded database would lose rows. ' +
-        'VACUUM keeps it low (a server\'s autovacuum; the embedded database\'s own before checkpoints); NaN when the database is unreachable',
+        'Transactions since the oldest unfrozen row of any database of the cluster (or embedded folder) was written (the largest age of datfrozenxid): near ~2.1 billion a server refuses writes and the embedded database would lose rows. ' +
+        'VACUUM keeps it low (a server\'s autovacuum; the embedded database\'s own before checkpoints, and for template0 and template1 the start after they reach 200 million); NaN when the database is unreachable',
       registers,
       async collect() {
         const rows = await db
-          .query<{ age: number }>('SELECT age(datfrozenxid)::float8 AS age FROM pg_database WHERE datname = current_database()')
+          // The limit is the cluster's: its oldest database sets it, whichever it is.
+          .query<{ age: number }>('SELECT max(age(datfrozenxid))::float8 AS age FROM pg_database')
           .catch(() => []);
         this.set(rows[0]?.age ?? Number.NaN);
       },

@@ -79,13 +79,17 @@ export class PGliteDatabase implements Database {
   /** Set once the thread has stopped: every call fails with it from then on. */
   private stopped?: Error;
 
+  private readonly freezeDueListeners = new Set<(databases: readonly string[]) => void>();
+
   /**
    * `frozen`: the folder's other databases (template0, template1) frozen before it opened, as they
-   * came due (workers/data-folder.ts); the service logs them.
+   * came due (workers/data-folder.ts); the service logs them. `freezeDue`: those the next start
+   * will freeze, as found so far.
    */
   private constructor(
     private readonly thread: Worker,
-    readonly frozen: readonly DatabaseFreeze[] = [],
+    readonly frozen: readonly DatabaseFreeze[],
+    private freezeDue: readonly string[],
   ) {
     thread.on('message', (reply: DatabaseReply) => this.receive(reply));
     thread.on('error', (error) => this.stop(new Error(`the embedded database thread failed: ${error.message}`, { cause: error })));
@@ -103,12 +107,12 @@ export class PGliteDatabase implements Database {
     };
     const thread = new Worker(DATABASE_WORKER_FILE, { workerData });
     const handlers: { message?: (reply: DatabaseReply) => void; error?: (error: Error) => void; exit?: (code: number) => void } = {};
-    let frozen: readonly DatabaseFreeze[] = [];
+    let opened: { frozen: readonly DatabaseFreeze[]; freezeDue: readonly string[] } = { frozen: [], freezeDue: [] };
     try {
       await new Promise<void>((resolve, reject) => {
         handlers.message = (reply) => {
           if (reply.kind === 'ready') {
-            frozen = reply.frozen;
+            opened = reply;
             resolve();
           } else if (reply.kind === 'failed-to-open') reject(databaseError(reply.error));
         };
@@ -123,7 +127,7 @@ export class PGliteDatabase implements Database {
       // Not removeAllListeners(): Worker starts and stops its message port through listeners of its own.
       thread.off('message', handlers.message!).off('error', handlers.error!).off('exit', handlers.exit!);
     }
-    return new PGliteDatabase(thread, frozen);
+    return new PGliteDatabase(thread, opened.frozen, opened.freezeDue);
   }
 
   query<T>(sql: string, params?: unknown[]): Promise<T[]> {
@@ -160,6 +164,15 @@ export class PGliteDatabase implements Database {
     this.maintenanceListeners.add(listener);
   }
 
+  /**
+   * Hears which of the folder's other databases the next start will freeze (workers/data-folder.ts):
+   * at once if some were found due on opening, else when the thread first finds them due.
+   */
+  onFreezeDue(listener: (databases: readonly string[]) => void): void {
+    this.freezeDueListeners.add(listener);
+    if (this.freezeDue.length > 0) listener(this.freezeDue);
+  }
+
   async run(sql: string, params: readonly string[]): Promise<void> {
     await this.call({ op: 'run', sql, params });
   }
@@ -194,6 +207,11 @@ export class PGliteDatabase implements Database {
           ? { task: reply.task, ms: reply.ms, target: reply.target }
           : { task: reply.task, error: databaseError(reply.error), target: reply.target };
       for (const listener of this.maintenanceListeners) listener(outcome);
+      return;
+    }
+    if (reply.kind === 'freeze-due') {
+      this.freezeDue = reply.databases;
+      for (const listener of this.freezeDueListeners) listener(reply.databases);
       return;
     }
     if (reply.kind !== 'result' && reply.kind !== 'error') return;

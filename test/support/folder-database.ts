@@ -30,6 +30,10 @@ export function folderDatabases(prefix: string) {
       opened.onMaintenance((outcome) => outcomes.push(outcome));
       return { db: opened, outcomes };
     },
+    /** The last folder open() made. */
+    folder(): string {
+      return dataDir!;
+    },
     /** The last folder's database again, once the one open() returned is closed. */
     async reopen(options: PGliteOptions): Promise<PGliteDatabase> {
       db = await PGliteDatabase.open(dataDir!, options);
