@@ -1,6 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PROJECT_ROOT } from './paths.js';
 import { ApiKeyFormatError, parseApiKeys, type ApiKeyEntry } from './security/api-keys.js';
 import { DEFAULT_CHECKPOINT_WAL_MB, DEFAULT_SHARED_BUFFERS_MB, DEFAULT_VACUUM_CHANGED_ROWS } from './storage/pglite.js';
@@ -122,7 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: integer(env, 'PORT', 8080, 0, 65_535),
     host,
     databaseUrl,
-    dataDir: env.PES_DATA_DIR || join(PROJECT_ROOT, '.pes-data'),
+    dataDir: dataFolder(env.PES_DATA_DIR || join(PROJECT_ROOT, '.pes-data')),
     // PGlite never checkpoints by itself (workers/checkpointer.ts).
     checkpointWalBytes: integer(env, 'PES_CHECKPOINT_WAL_MB', DEFAULT_CHECKPOINT_WAL_MB, 0, 65_536) * 1024 * 1024,
     embeddedSharedBuffersMb: integer(env, 'PES_EMBEDDED_SHARED_BUFFERS_MB', DEFAULT_SHARED_BUFFERS_MB, 1, 1_024),
@@ -158,4 +159,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // for the bodies that arrive between two checks (src/http/buffer-scavenger.ts).
     bufferScavengeBytes: integer(env, 'PES_BUFFER_SCAVENGE_MB', 2, 0, 1_024) * 1024 * 1024,
   };
+}
+
+/**
+ * PES_DATA_DIR as the service uses it: a folder path, or memory://. The service reads and writes
+ * the folder itself (workers/data-folder.ts), so PGlite's file:// URLs become paths, and its
+ * browser-only schemes (idb://, opfs-ahp://) are refused rather than taken for folder names.
+ */
+function dataFolder(value: string): string {
+  if (value.startsWith('memory://')) return value;
+  const refused = () => new ConfigError('PES_DATA_DIR', `must be a folder, a file:// URL or memory://, got "${value}"`);
+  if (value.startsWith('file://')) {
+    try {
+      return fileURLToPath(value);
+    } catch {
+      throw refused();
+    }
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) throw refused();
+  return value;
 }

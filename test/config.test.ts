@@ -39,6 +39,14 @@ describe('configuration', () => {
     expect(problem({ PES_EMBEDDED_VACUUM_ROWS: '-1' })).toMatch(/PES_EMBEDDED_VACUUM_ROWS/);
   });
 
+  it('keeps the embedded database in the folder PES_DATA_DIR names, a file:// URL as its path, or in memory; no other scheme', () => {
+    expect(loadConfig({ PES_DATA_DIR: '/var/lib/pes' }).dataDir).toBe('/var/lib/pes');
+    expect(loadConfig({ PES_DATA_DIR: 'file:///var/lib/pes' }).dataDir).toBe('/var/lib/pes');
+    expect(loadConfig({ PES_DATA_DIR: 'memory://' }).dataDir).toBe('memory://');
+    expect(problem({ PES_DATA_DIR: 'idb://pes' })).toMatch(/PES_DATA_DIR/);
+    expect(problem({ PES_DATA_DIR: 'file://host/pes' })).toMatch(/PES_DATA_DIR/);
+  });
+
   it('gives the embedded database a 128 MB buffer cache by default, the size PES_EMBEDDED_SHARED_BUFFERS_MB names otherwise', () => {
     expect(loadConfig({}).embeddedSharedBuffersMb).toBe(128);
     expect(loadConfig({ PES_EMBEDDED_SHARED_BUFFERS_MB: '4' }).embeddedSharedBuffersMb).toBe(4);
