@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROJECT_ROOT } from '../src/paths.js';
-import { fitCostModel, positionsOnlyError, predict, type CostModel } from './support/linear-fit.js';
+import { fitCostModel, positionsOnlyError, predict } from './support/linear-fit.js';
 import { cpuText, type LatencySummary, type LoadResult } from './support/load-generator.js';
 import { lineChart, type Series } from './support/svg-plot.js';
 import {
@@ -52,7 +52,7 @@ const STEP_HEAD = ['offered req/s', 'achieved 2xx/s', 'P50 ms', 'P99 ms', 'P99.9
 /** The search step run at the sustainable rate (the one that set it). */
 const stepAt = (steps: readonly LoadResult[], offered: number) => steps.find((s) => s.offeredRate === offered);
 
-function targets(engine?: EngineResult, load?: HttpLoadResult, peers?: HttpPeersResult, overload?: OverloadResult): string {
+function targets(engine?: FittedEngine, load?: HttpLoadResult, peers?: HttpPeersResult, overload?: OverloadResult): string {
   const small = load?.cases.find((c) => c.positions === 100);
   const large = load?.cases.find((c) => c.positions === 10_000);
   const bare = peers?.cases.find((c) => c.peer === 'bare');
@@ -81,10 +81,10 @@ function targets(engine?: EngineResult, load?: HttpLoadResult, peers?: HttpPeers
     [
       `cost linear in positions × policies (every cell within ${pct(TARGETS.linearFitError)} of c + a·n + b·n·p)`,
       engine
-        ? `worst cell ${pct(fitOf(engine).maxRelativeError)} off; b = ${fitOf(engine).perPositionPolicyNs.toFixed(1)} ns per position·policy. ` +
-          `With a slope of its own for each policy count, ${pct(positionsOnlyError(pointsOf(engine)))}`
+        ? `worst cell ${pct(engine.fit.maxRelativeError)} off; b = ${engine.fit.perPositionPolicyNs.toFixed(1)} ns per position·policy. ` +
+          `With a slope of its own for each policy count, ${pct(engine.positionsOnlyError)}`
         : '–',
-      met(engine ? fitOf(engine).maxRelativeError <= TARGETS.linearFitError : undefined),
+      met(engine ? engine.fit.maxRelativeError <= TARGETS.linearFitError : undefined),
     ],
   ];
   if (overload) {
@@ -134,16 +134,20 @@ function latencyPlot(load?: HttpLoadResult, peers?: HttpPeersResult): string | u
   });
 }
 
-/** The engine's cells as cost points: the page fits them itself, whatever model the run that measured them printed. */
-const pointsOf = (engine: EngineResult) => engine.cells.map((c) => ({ positions: c.positions, policies: c.policies, ms: c.evaluateMs }));
-const fitOf = (engine: EngineResult): CostModel => fitCostModel(pointsOf(engine));
+type FittedEngine = EngineResult & { readonly positionsOnlyError: number };
 
-function scalingPlot(engine: EngineResult): string {
+/** The engine's result with its cells fitted here, once: the page's models, whatever model the run that measured them saved. */
+function refitted(engine: EngineResult): FittedEngine {
+  const points = engine.cells.map((c) => ({ positions: c.positions, policies: c.policies, ms: c.evaluateMs }));
+  return { ...engine, fit: fitCostModel(points), positionsOnlyError: positionsOnlyError(points) };
+}
+
+function scalingPlot(engine: FittedEngine): string {
   const counts = [...new Set(engine.cells.map((c) => c.policies))];
   const sizes = [...new Set(engine.cells.map((c) => c.positions))];
   const series: Series[] = counts.flatMap((p, i) => [
     { name: `${p} ${p === 1 ? 'policy' : 'policies'}`, color: COLORS[i], points: engine.cells.filter((c) => c.policies === p).map((c) => [c.positions, c.evaluateMs] as const) },
-    { name: `fit, ${p}`, color: COLORS[i], dashed: true, points: sizes.map((n) => [n, predict(fitOf(engine), n, p)] as const) },
+    { name: `fit, ${p}`, color: COLORS[i], dashed: true, points: sizes.map((n) => [n, predict(engine.fit, n, p)] as const) },
   ]);
   return lineChart({
     title: 'Engine evaluate time against portfolio size', xLabel: 'positions (log scale)', yLabel: 'ms per request (log scale)',
@@ -151,8 +155,8 @@ function scalingPlot(engine: EngineResult): string {
   });
 }
 
-function engineSection(engine: EngineResult): string {
-  const f = fitOf(engine);
+function engineSection(engine: FittedEngine): string {
+  const f = engine.fit;
   const every = engine.everyType.map((e) => [
     int(e.positions), e.riskModel ? 'yes' : 'no (a 10,000² covariance is ~700 MB of JSON)', int(e.bodyBytes / 1024), ms(e.totalMs), ms(e.totalP99Ms), ms(e.evaluateMs),
     e.violations.length === 0 ? 'none' : [...new Set(e.violations)].join(', '),
@@ -171,7 +175,7 @@ function engineSection(engine: EngineResult): string {
     `the worst cell is ${pct(f.maxRelativeError)} off the fit (dashed lines below; linear cost means parallel lines of slope 1 on log–log axes).`,
     `One policy here is a ${engine.policyTypes[0]} alone, while more cycle through ${engine.policyTypes.length} types, and the policies of one type share`,
     `their groups and columns (built once per request): the model counts every policy the same. Allowed any shape in policies`,
-    `(t = c + s·n, with a slope s of its own for each policy count), the worst cell is ${pct(positionsOnlyError(pointsOf(engine)))} off:`,
+    `(t = c + s·n, with a slope s of its own for each policy count), the worst cell is ${pct(engine.positionsOnlyError)} off:`,
     `that much is how far the cost is from linear in positions alone.`,
     '',
     '![Engine evaluate time against portfolio size](benchmarks-scaling.svg)',
@@ -375,7 +379,8 @@ function foreignCpuLine(results: SuiteResults): string {
 }
 
 export function writeReport(results: SuiteResults): void {
-  const engine = resultOf<EngineResult>(results, 'engine');
+  const measured = resultOf<EngineResult>(results, 'engine');
+  const engine = measured && refitted(measured);
   const pool = resultOf<PoolResult>(results, 'pool');
   const load = resultOf<HttpLoadResult>(results, 'http-load');
   const peers = resultOf<HttpPeersResult>(results, 'http-peers');
