@@ -39,8 +39,10 @@ interface OpenTransaction {
 
 /** PGlite's default database, the one the service uses. */
 const DATABASE = 'postgres';
+/** A database that lives as long as the thread, with no folder to ready or to mark. */
+const inMemory = dataDir.startsWith('memory://');
 /** The age at which the folder's other databases are frozen (workers/data-folder.ts); with VACUUMs off (0), never. */
-const otherDatabasesFreezeAge = vacuumChangedRows > 0 && !dataDir.startsWith('memory://') ? vacuumFreezeAge : undefined;
+const otherDatabasesFreezeAge = vacuumChangedRows > 0 && !inMemory ? vacuumFreezeAge : undefined;
 
 /** Whether the HTTP thread has heard that the other databases are due (it logs it once). */
 let freezeDueReported = false;
@@ -63,9 +65,7 @@ async function markIfFreezeDue(query: (sql: string, params: unknown[]) => Promis
 
 let db: PGlite;
 try {
-  const { frozen } = dataDir.startsWith('memory://')
-    ? { frozen: [] as DatabaseFreeze[] }
-    : await prepareDataFolder({ dataDir, database: DATABASE, freezeAge: otherDatabasesFreezeAge });
+  const { frozen } = inMemory ? { frozen: [] as DatabaseFreeze[] } : await prepareDataFolder({ dataDir, database: DATABASE, freezeAge: otherDatabasesFreezeAge });
   // The buffer cache it is given (DEFAULT_SHARED_BUFFERS_MB in src/storage/pglite.ts says why its size matters).
   db = await PGlite.create(dataDir, { database: DATABASE, startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffersMb}MB`] });
   // A new 16 MB WAL file is otherwise written full of zeros first, 8 KB at a time through
