@@ -5,7 +5,7 @@
  * load drops back. Phases on one service process: half rate, twice the rate, half rate again.
  * Run alone (after npm run build): npx tsx bench/overload.bench.ts [--quick] [sustainable req/s]
  */
-import { runLoad, type LoadResult } from './support/load-generator.js';
+import { runLoad, withRefusalCauses, type LoadResult } from './support/load-generator.js';
 import { startService } from './support/processes.js';
 import { describeStep, findSustainableRate } from './support/rate-search.js';
 import { addPolicies, realisticBodies } from './support/realistic-mix.js';
@@ -43,10 +43,10 @@ try {
   const phases: Phase[] = [];
   const phase = async (name: string, rate: number, durationMs: number) => {
     const rss = { start: service.rssMb(), max: 0, end: 0 };
-    const load = await runLoad({
-      url, bodies, rate, durationMs, warmupMs: 0, sampleEveryMs: 200, settlingMs: SETTLING_MS,
+    const load = await withRefusalCauses(service.refusalsByCause, (onRecordingStart) => runLoad({
+      url, bodies, rate, durationMs, warmupMs: 0, sampleEveryMs: 200, settlingMs: SETTLING_MS, onRecordingStart,
       onSample: () => void (rss.max = Math.max(rss.max, service.rssMb())),
-    });
+    }));
     rss.end = service.rssMb();
     rss.max = Math.max(rss.max, rss.end);
     phases.push({ name, load, rssMb: rss });

@@ -27,7 +27,16 @@ const met = (ok: boolean | undefined) => (ok === undefined ? 'not measured' : ok
 const table = (head: string[], rows: Array<Array<string | number>>) =>
   [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 const latencyCells = (l: LatencySummary) => [ms(l.p50Ms), ms(l.p99Ms), ms(l.p999Ms), ms(l.maxMs)];
-const statuses = (r: LoadResult) => Object.entries(r.statuses).map(([s, n]) => `${s}: ${int(n)}`).join(', ');
+/** The service's refusal causes (pes_overload_refusals_total) as the page names them. */
+const CAUSE_NAMES: Record<string, string> = {
+  in_flight_limit: 'in-flight limit', event_loop_lag: 'event-loop lag', commit_wait: 'commit wait', queue_wait: 'queue wait', queue_full: 'queue full',
+};
+/** " (in-flight limit 3)": which of the service's checks refused, when the run read them and any did. */
+const causesText = (r: LoadResult) => {
+  const causes = Object.entries(r.refusalCauses ?? {});
+  return causes.length ? ` (${causes.map(([cause, n]) => `${CAUSE_NAMES[cause] ?? cause} ${int(n)}`).join(', ')})` : '';
+};
+const statuses = (r: LoadResult) => Object.entries(r.statuses).map(([s, n]) => `${s}: ${int(n)}`).join(', ') + causesText(r);
 
 function resultOf<T>(results: SuiteResults, scenario: string): T | undefined {
   return results.scenarios.find((s) => s.scenario === scenario && s.exitCode === 0)?.result as T | undefined;
@@ -39,7 +48,7 @@ const rate = (v: number) => (v >= 100 ? int(v) : `${+v.toPrecision(3)}`);
 
 function stepRows(steps: readonly LoadResult[]): Array<Array<string | number>> {
   return [...steps].sort((a, b) => a.offeredRate - b.offeredRate)
-    .map((s) => [rate(s.offeredRate), rate(s.achievedRate), ...latencyCells(s.accepted), int(s.errors), cpuCell(s)]);
+    .map((s) => [rate(s.offeredRate), rate(s.achievedRate), ...latencyCells(s.accepted), int(s.errors) + causesText(s), cpuCell(s)]);
 }
 
 /** " P99 by kind: compliant 4.1 ms, violating 9.3 ms." when the run labelled its bodies. */
@@ -206,6 +215,8 @@ function loadSection(load: HttpLoadResult, peers?: HttpPeersResult): string {
     'Open model: requests leave on a fixed schedule whatever the answers, and each latency counts from the request\'s',
     'due time, so a slow server cannot hide its queue. A step is *sustainable* when its P99 stays under',
     `${load.p99LimitMs} ms with no error; the rate steps up by 1.5× and the boundary is then narrowed twice.`,
+    'The service\'s refusals (503) name the check that made them, from its `pes_overload_refusals_total` (where the run read it):',
+    'the limit on validations in flight, event-loop lag, commit wait, or the pool\'s queue (wait or count).',
     ...(load.serverWarmupMs
       ? [`Before measuring, the service${peers?.serverWarmupMs ? ' and each peer' : ''} got ${load.serverWarmupMs / 1000} s of unrecorded 100-position requests: a service's first seconds are slower.`]
       : []),

@@ -95,6 +95,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
 
   const metrics = new ServiceMetrics({ pool, db });
   pool.onWorkerError((error) => app.log.error({ err: error }, 'a validation worker failed outside any task'));
+  pool.onRefusal((cause) => metrics.observeRefusal(cause));
   if (db instanceof PGliteDatabase) {
     for (const freeze of db.frozen) {
       if ('ms' in freeze) app.log.info(`embedded database: ${freeze.database} frozen before opening, in ${Math.round(freeze.ms)} ms`);

@@ -27,6 +27,8 @@ export interface LoadOptions {
    * overflows, and dropped SYNs come back after 1 s and 3 s of TCP retransmission.
    */
   readonly connections?: number;
+  /** Called once, as the first recorded request is due (e.g. to read a server's counters). */
+  readonly onRecordingStart?: () => void;
   /** Called about every `sampleEveryMs` during the recorded window (e.g. to sample RSS). */
   readonly onSample?: (elapsedMs: number) => void;
   readonly sampleEveryMs?: number;
@@ -68,6 +70,8 @@ export interface LoadResult {
   readonly totalSent: number;
   /** The server's CPU time per request over the whole run, when the caller measured it (withCpu). */
   readonly cpu?: CpuPerRequest;
+  /** The service's 503 refusals during the run by the check that made them, when the caller read them (withRefusalCauses). */
+  readonly refusalCauses?: Record<string, number>;
 }
 
 export interface CpuPerRequest {
@@ -175,8 +179,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
   await new Promise<void>((resolve) => {
     let nextSampleMs = warmupMs;
+    let recording = false;
     const tick = () => {
       const elapsed = performance.now() - start;
+      if (!recording && elapsed >= warmupMs) {
+        recording = true;
+        options.onRecordingStart?.();
+      }
       // Every request whose due time has passed goes now; its latency still counts from its due time.
       for (let due = index * intervalMs; due <= elapsed && due < endMs; due = index * intervalMs) send(due);
       if (options.onSample && elapsed >= nextSampleMs && elapsed < endMs) {
@@ -224,4 +233,22 @@ export async function withCpu(
   const n = Math.max(1, result.totalSent);
   const per = (key: keyof CpuTimes) => (after[key] - before[key]) / n;
   return { ...result, cpu: { mainMs: per('mainMs'), otherMs: per('otherMs'), validationMs: per('validationMs'), databaseMs: per('databaseMs') } };
+}
+
+/**
+ * Runs `load` and adds the refusals the service counted by cause (those with none left out) from
+ * the recorded window's start, which `load` signals by calling the function it is given
+ * (runLoad's onRecordingStart): refusals during its unrecorded warm-up are not the step's errors.
+ */
+export async function withRefusalCauses(
+  refusalsByCause: (() => Promise<Record<string, number>>) | undefined,
+  load: (onRecordingStart: () => void) => Promise<LoadResult>,
+): Promise<LoadResult> {
+  if (!refusalsByCause) return load(() => {});
+  let atStart: Promise<Record<string, number>> | undefined;
+  const result = await load(() => void (atStart = refusalsByCause()));
+  const before = await (atStart ?? Promise.resolve({} as Record<string, number>));
+  const after = await refusalsByCause();
+  const causes = Object.entries(after).map(([cause, n]) => [cause, n - (before[cause] ?? 0)] as const).filter(([, n]) => n > 0);
+  return { ...result, refusalCauses: Object.fromEntries(causes) };
 }

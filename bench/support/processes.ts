@@ -16,7 +16,17 @@ export interface ServerProcess {
   rssMb(): number;
   /** CPU time used so far by the main thread and by all other threads together, with the service's own threads apart, in ms. */
   cpuTimes(): CpuTimes;
+  /** The service's 503 refusals so far by the check that made them (its /metrics); peers have none. */
+  refusalsByCause?(): Promise<Record<string, number>>;
   stop(): Promise<void>;
+}
+
+/** pes_overload_refusals_total by cause, from the service's /metrics. */
+async function refusalsOf(baseUrl: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const counts: Record<string, number> = {};
+  for (const match of text.matchAll(/^pes_overload_refusals_total\{cause="(\w+)"\} (\S+)$/gm)) counts[match[1]] = Number(match[2]);
+  return counts;
 }
 
 function rssOf(pid: number): number {
@@ -120,13 +130,14 @@ export async function startService(options: ServiceOptions = {}): Promise<Server
     DATABASE_URL: database?.url ?? '', ...options.env,
   };
   const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
-  return spawnServer({
+  const server = await spawnServer({
     args: [...profile, 'dist/src/main.js'], env, port, readyPath: '/health/ready',
     cleanup: async () => {
       rmSync(dataDir, { recursive: true, force: true });
       await database?.drop();
     },
   });
+  return { ...server, refusalsByCause: () => refusalsOf(server.url) };
 }
 
 export type PeerKind = 'bare' | 'inline' | 'pool';

@@ -1,4 +1,4 @@
-import { cpuText, runLoad, withCpu, type LoadResult } from './load-generator.js';
+import { cpuText, runLoad, withCpu, withRefusalCauses, type LoadResult } from './load-generator.js';
 import type { ServerProcess } from './processes.js';
 import type { BodyTemplate } from '../../src/body-template.js';
 
@@ -18,8 +18,8 @@ export interface SearchOptions {
   /** The search gives up (sustainable rate 0) below this rate. */
   readonly minRate?: number;
   readonly label?: string;
-  /** The server under test, to measure its CPU time per request at each step. */
-  readonly server?: Pick<ServerProcess, 'cpuTimes'>;
+  /** The server under test: its CPU time per request at each step, and its refusals by cause when it counts them. */
+  readonly server?: Pick<ServerProcess, 'cpuTimes' | 'refusalsByCause'>;
 }
 
 export interface SearchResult {
@@ -33,11 +33,17 @@ export function sustainable(result: LoadResult, p99LimitMs: number): boolean {
   return result.errors === 0 && result.accepted.count > 0 && result.accepted.p99Ms < p99LimitMs;
 }
 
+/** " (refused: in_flight_limit 3)" when the service counted its refusals by cause and refused any. */
+export function refusalText(result: LoadResult): string {
+  const causes = Object.entries(result.refusalCauses ?? {});
+  return causes.length ? ` (refused: ${causes.map(([cause, n]) => `${cause} ${n}`).join(', ')})` : '';
+}
+
 export function describeStep(result: LoadResult): string {
   const a = result.accepted;
   const cpu = result.cpu ? `; CPU ms per request, main / other threads: ${cpuText(result.cpu, (ms) => ms.toFixed(3))}` : '';
   return `${+result.offeredRate.toPrecision(3)} req/s offered → ${+result.achievedRate.toPrecision(3)} ok/s, ` +
-    `P50 ${a.p50Ms.toFixed(2)} P99 ${a.p99Ms.toFixed(2)} P99.9 ${a.p999Ms.toFixed(2)} ms, errors ${result.errors}${cpu}`;
+    `P50 ${a.p50Ms.toFixed(2)} P99 ${a.p99Ms.toFixed(2)} P99.9 ${a.p999Ms.toFixed(2)} ms, errors ${result.errors}${refusalText(result)}${cpu}`;
 }
 
 /**
@@ -51,10 +57,13 @@ export async function findSustainableRate(options: SearchOptions): Promise<Searc
   const minRate = options.minRate ?? 0.5;
   // Three significant digits: integers for hundreds of req/s, fractions for big requests.
   const round = (r: number) => +r.toPrecision(3);
-  const run = (rate: number, durationMs: number) =>
-    runLoad({ url: options.url, bodies: options.bodies, rate, durationMs, warmupMs: options.warmupMs });
+  const run = (rate: number, durationMs: number, onRecordingStart?: () => void) =>
+    runLoad({ url: options.url, bodies: options.bodies, rate, durationMs, warmupMs: options.warmupMs, onRecordingStart });
   const step = async (rate: number) => {
-    const result = options.server ? await withCpu(options.server.cpuTimes, () => run(rate, options.stepMs)) : await run(rate, options.stepMs);
+    const server = options.server;
+    const result = server
+      ? await withRefusalCauses(server.refusalsByCause, (onRecordingStart) => withCpu(server.cpuTimes, () => run(rate, options.stepMs, onRecordingStart)))
+      : await run(rate, options.stepMs);
     steps.push(result);
     console.log(`${options.label ?? 'load'}: ${describeStep(result)}`);
     // Let a backlog from an overloaded step clear before the next one.

@@ -47,6 +47,15 @@ const CALM_INTERVALS = 5;
  */
 const LIFT_FACTOR = 4;
 
+/** Which of the admission control's checks refused a validation (the refusal metric's label). */
+export type AdmissionCause = 'in_flight_limit' | 'event_loop_lag' | 'commit_wait';
+
+export interface AdmissionRefusal {
+  readonly cause: AdmissionCause;
+  /** For the 503's message: what was found behind, with its figure. */
+  readonly reason: string;
+}
+
 export class AdmissionControl {
   private lag = 0;
   /** performance.now() until which the loop counts as behind. */
@@ -150,17 +159,20 @@ export class AdmissionControl {
   }
 
   /** Why new validations should be refused now, or undefined to accept them. */
-  behind(): string | undefined {
+  behind(): AdmissionRefusal | undefined {
     if (this.admittedNow < this.minInFlight) return undefined;
     const now = performance.now();
     if (this.admittedNow >= this.admitLimit) {
-      return `${this.admittedNow} validations are in flight, its limit since half the validations answered in each of two ${this.intervalMs} ms intervals waited at least ${Math.round(this.loweredFor)} ms`;
+      return {
+        cause: 'in_flight_limit',
+        reason: `${this.admittedNow} validations are in flight, its limit since half the validations answered in each of two ${this.intervalMs} ms intervals waited at least ${Math.round(this.loweredFor)} ms`,
+      };
     }
     if (this.maxLagMs === 0) return undefined;
-    if (now < this.behindUntil) return `its event loop ran ${Math.round(this.behindBy)} ms late`;
+    if (now < this.behindUntil) return { cause: 'event_loop_lag', reason: `its event loop ran ${Math.round(this.behindBy)} ms late` };
     const oldest = this.commits.values().next();
     if (!oldest.done && now - oldest.value > this.maxLagMs) {
-      return `audit records have waited ${Math.round(now - oldest.value)} ms for their commit`;
+      return { cause: 'commit_wait', reason: `audit records have waited ${Math.round(now - oldest.value)} ms for their commit` };
     }
     return undefined;
   }

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ValidationPool } from '../pool/validation-pool.js';
+import type { AdmissionCause } from '../http/admission.js';
+import type { PoolRefusalCause, ValidationPool } from '../pool/validation-pool.js';
 import type { ValidationSummary } from '../../workers/messages.js';
 import type { Queryable } from '../storage/database.js';
 import type { MaintenanceTask } from '../storage/pglite.js';
@@ -23,6 +24,9 @@ export interface ValidationPhases {
   readonly worker: number;
   readonly commit: number;
 }
+
+export type RefusalCause = AdmissionCause | PoolRefusalCause;
+const REFUSAL_CAUSES: readonly RefusalCause[] = ['in_flight_limit', 'event_loop_lag', 'commit_wait', 'queue_wait', 'queue_full'];
 
 /** What the admission control shows: its current limit on validations in flight, and how many are. */
 export interface AdmissionState {
@@ -49,6 +53,7 @@ export class ServiceMetrics {
   private readonly requestDuration: Histogram<'method' | 'route' | 'outcome'>;
   private readonly validations: Counter<'outcome'>;
   private readonly violations: Counter<'policy' | 'severity'>;
+  private readonly refusals: Counter<'cause'>;
   private readonly bufferScavenges: Counter;
   private readonly checkpoints: Histogram;
   private readonly failedCheckpoints: Counter;
@@ -87,6 +92,17 @@ export class ServiceMetrics {
       registers,
     });
     this.phases = { read: phase.labels('read'), queue: phase.labels('queue'), worker: phase.labels('worker'), commit: phase.labels('commit') };
+    this.refusals = new Counter({
+      name: 'pes_overload_refusals_total',
+      help:
+        '503 PES_OVERLOADED answers by the check that refused: in_flight_limit (validations in flight at the limit set by standing waits, PES_MAX_STANDING_WAIT_MS), ' +
+        'event_loop_lag and commit_wait (the HTTP thread\'s event loop, or the oldest audit commit, behind by more than PES_MAX_EVENT_LOOP_LAG_MS), ' +
+        'queue_wait (the work in flight would keep it waiting past PES_MAX_QUEUE_WAIT_MS), queue_full (PES_MAX_QUEUE tasks queued)',
+      labelNames: ['cause'],
+      registers,
+    });
+    // Every cause from zero, so that a rate over the series works before the first refusal.
+    for (const cause of REFUSAL_CAUSES) this.refusals.inc({ cause }, 0);
     this.bufferScavenges = new Counter({
       name: 'pes_http_buffer_scavenges_total',
       help: 'Scavenges the HTTP thread ran to free dead request-body Buffers before V8 would start a mark-compact for them (PES_BUFFER_SCAVENGE_MB)',
@@ -236,6 +252,11 @@ export class ServiceMetrics {
     this.phases.queue.observe(phases.queue / 1000);
     this.phases.worker.observe(phases.worker / 1000);
     this.phases.commit.observe(phases.commit / 1000);
+  }
+
+  /** A validation (or headroom request) refused with 503 PES_OVERLOADED, and the check that refused it. */
+  observeRefusal(cause: RefusalCause): void {
+    this.refusals.inc({ cause });
   }
 
   observeBufferScavenge(): void {

@@ -17,6 +17,12 @@ export interface ValidationPoolOptions {
   readonly filename?: string;
 }
 
+/**
+ * Why the pool refused a task (the refusal metric's label): the work in flight would keep it
+ * waiting past maxQueueWaitMs, or the queue holds maxQueue tasks.
+ */
+export type PoolRefusalCause = 'queue_wait' | 'queue_full';
+
 /** A worker's time grows with the body it parses: ~1 ms per 50 KB until measured. */
 const INITIAL_MS_PER_BYTE = 1 / 50_000;
 /** Weight of each new measurement in the moving average of ms per byte. */
@@ -38,6 +44,7 @@ export class ValidationPool {
   private readonly maxQueueWaitMs: number;
   private readonly threadCount: number;
   private workerErrorHandler: (error: unknown) => void = () => {};
+  private refusalListener: (cause: PoolRefusalCause) => void = () => {};
 
   constructor(options: ValidationPoolOptions) {
     this.maxQueueWaitMs = options.maxQueueWaitMs ?? Number.POSITIVE_INFINITY;
@@ -60,6 +67,11 @@ export class ValidationPool {
     this.workerErrorHandler = handler;
   }
 
+  /** Hears each task the pool refuses with 503 PES_OVERLOADED, and why (the app counts them). */
+  onRefusal(listener: (cause: PoolRefusalCause) => void): void {
+    this.refusalListener = listener;
+  }
+
   /**
    * `shed: false` takes the task whatever the expected wait: for the warm-up, whose cold first
    * tasks (hundreds of ms each) make the wait look long and which no caller is waiting on.
@@ -77,6 +89,7 @@ export class ValidationPool {
   private async submit<Outcome>(body: Buffer, policySet: SharedPolicySet, { name, shed }: { name?: string; shed: boolean }): Promise<Outcome> {
     const bytes = body.byteLength;
     if (shed && this.inFlightBytes > 0 && this.expectedWaitMs() > this.maxQueueWaitMs) {
+      this.refusalListener('queue_wait');
       throw new ServiceError('PES_OVERLOADED', `The validation workers hold ~${Math.round(this.expectedWaitMs())} ms of work; new work would wait too long`);
     }
     const transferable = ownBuffer(body);
@@ -89,6 +102,7 @@ export class ValidationPool {
       return outcome;
     } catch (error) {
       if ((error as Error).message?.includes('Task queue is at limit')) {
+        this.refusalListener('queue_full');
         throw new ServiceError('PES_OVERLOADED', 'All validation workers are busy and the queue is full', undefined, { cause: error });
       }
       throw new ServiceError('PES_WORKER_FAILED', undefined, undefined, { cause: error });

@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { THREAD_NAMES } from '../../src/observability/threads.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { REFUSAL_CAUSES, sample } from '../support/metrics.js';
 import { unpublishedCount, waitUntil } from '../support/outbox.js';
 
 const example = JSON.parse(readFileSync(new URL('../fixtures/contract-example.json', import.meta.url), 'utf8'));
@@ -12,19 +13,6 @@ beforeAll(async () => {
   t = await startTestApp({ env: { PES_CHECKPOINT_WAL_MB: '1' } });
 });
 afterAll(() => t.close());
-
-/** The value of one sample in Prometheus text, e.g. sample(text, 'x_total', { outcome: 'ok' }). */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const found = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    if (Object.entries(labels).every(([k, v]) => found[k] === v) && Object.keys(found).length === Object.keys(labels).length) {
-      return match[3] === '+Inf' ? Number.POSITIVE_INFINITY : Number(match[3]);
-    }
-  }
-  return undefined;
-}
 
 const scrape = async () => {
   const res = await t.app.inject({ method: 'GET', url: '/metrics' });
@@ -80,6 +68,8 @@ describe('GET /metrics', () => {
     expect(sample(text, 'pes_pool_busy_threads')).toBe(0);
     // No queue has stood yet: no limit on validations in flight, and none is in flight now.
     expect(sample(text, 'pes_admission_limit')).toBe(Number.POSITIVE_INFINITY);
+    // Every refusal cause is there from the start, at zero (nothing was refused).
+    for (const cause of REFUSAL_CAUSES) expect(sample(text, 'pes_overload_refusals_total', { cause })).toBe(0);
     expect(sample(text, 'pes_validations_in_flight')).toBe(0);
     const utilization = sample(text, 'pes_pool_utilization')!;
     expect(utilization).toBeGreaterThanOrEqual(0);

@@ -30,7 +30,7 @@ async function expectLimit(admission: AdmissionControl, limit: number): Promise<
   const below = holdInFlight(admission, limit - 1);
   expect(admission.behind()).toBeUndefined();
   const at = holdInFlight(admission, 1);
-  expect(admission.behind()).toMatch(new RegExp(`^${limit} validations are in flight`));
+  expect(admission.behind()).toMatchObject({ cause: 'in_flight_limit', reason: expect.stringMatching(new RegExp(`^${limit} validations are in flight`)) });
   await below();
   await at();
 }
@@ -64,7 +64,7 @@ describe('the limit on validations in flight', () => {
     const release = holdInFlight(admission, 40);
     interval(admission, 50);
     interval(admission, 50);
-    expect(admission.behind()).toMatch(/40 validations are in flight.*waited at least 50 ms/);
+    expect(admission.behind()).toMatchObject({ cause: 'in_flight_limit', reason: expect.stringMatching(/40 validations are in flight.*waited at least 50 ms/) });
     await release();
     await expectLimit(admission, 30);
   });
@@ -75,7 +75,7 @@ describe('the limit on validations in flight', () => {
       for (let k = 0; k < 5; k++) admission.observeWait(50);
       vi.advanceTimersByTime(10);
     }
-    expect(admission.behind()).toMatch(/^40 validations are in flight/);
+    expect(admission.behind()).toMatchObject({ cause: 'in_flight_limit', reason: expect.stringMatching(/^40 validations are in flight/) });
     await release();
   });
 
@@ -104,7 +104,7 @@ describe('the limit on validations in flight', () => {
     interval(admission, 15); // neither long nor short: holds (and no longer counts the 40)
     for (let i = 0; i < 4; i++) interval(admission, 2); // short, but unreached: holds at 30
     let held = holdInFlight(admission, 30);
-    expect(admission.behind()).toMatch(/^30 validations are in flight/);
+    expect(admission.behind()).toMatchObject({ cause: 'in_flight_limit', reason: expect.stringMatching(/^30 validations are in flight/) });
     await held();
     interval(admission, 2); // the fifth calm interval: 30 → 38
     held = holdInFlight(admission, 37);
@@ -127,7 +127,7 @@ describe('the limit on validations in flight', () => {
     // The next standing queue sets a limit again, from what is in flight then.
     interval(admission, 50);
     interval(admission, 50);
-    expect(admission.behind()).toMatch(/^1000 validations are in flight/);
+    expect(admission.behind()).toMatchObject({ cause: 'in_flight_limit', reason: expect.stringMatching(/^1000 validations are in flight/) });
     await held();
     await expectLimit(admission, 750);
   });
@@ -136,7 +136,7 @@ describe('the limit on validations in flight', () => {
     await lowerLimitTo30(admission);
     for (let i = 0; i < 5; i++) interval(admission, 15);
     const held = holdInFlight(admission, 30);
-    expect(admission.behind()).toMatch(/^30 validations are in flight/);
+    expect(admission.behind()).toMatchObject({ cause: 'in_flight_limit', reason: expect.stringMatching(/^30 validations are in flight/) });
     await held();
   });
 
@@ -180,10 +180,10 @@ describe('the event-loop lag signal', () => {
       await probe();
       block(600);
       await probe();
-      expect(admission.behind()).toMatch(/^its event loop ran \d+ ms late$/);
+      expect(admission.behind()).toMatchObject({ cause: 'event_loop_lag', reason: expect.stringMatching(/^its event loop ran \d+ ms late$/) });
       block(80); // late again, by less: the refusal the 600 ms lag started still has ~500 ms to run
       await probe();
-      const [, lateMs] = /ran (\d+) ms late/.exec(admission.behind() ?? '') ?? [];
+      const [, lateMs] = /ran (\d+) ms late/.exec(admission.behind()?.reason ?? '') ?? [];
       expect(Number(lateMs)).toBeGreaterThanOrEqual(550);
     } finally {
       await release();

@@ -55,11 +55,12 @@ export async function validateRoutes(app: FastifyInstance, options: ValidateRout
   app.addHook('onReady', async () => admission.start());
   app.addHook('onClose', async () => admission.close());
   app.addHook('onRequest', async (request, reply) => {
-    const reason = admission.behind();
-    if (!reason) return undefined;
+    const refusal = admission.behind();
+    if (!refusal) return undefined;
+    metrics.observeRefusal(refusal.cause);
     // Answered here, not thrown: no stack trace, no error chain (the body is the error handler's).
     // Cheaper refusals leave more of the cores to admitted work when overload is heaviest.
-    const message = `The service is behind (${reason}); retry after Retry-After seconds`;
+    const message = `The service is behind (${refusal.reason}); retry after Retry-After seconds`;
     request.log.debug(message);
     return sendError(request, reply, 'PES_OVERLOADED', message);
   });

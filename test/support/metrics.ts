@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+
+/** The value of one sample in Prometheus text, e.g. sample(text, 'x_total', { outcome: 'ok' }). */
+export function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const found = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    if (Object.entries(labels).every(([k, v]) => found[k] === v) && Object.keys(found).length === Object.keys(labels).length) {
+      return match[3] === '+Inf' ? Number.POSITIVE_INFINITY : Number(match[3]);
+    }
+  }
+  return undefined;
+}
+
+export const REFUSAL_CAUSES = ['in_flight_limit', 'event_loop_lag', 'commit_wait', 'queue_wait', 'queue_full'] as const;
+
+/** pes_overload_refusals_total by cause, as GET /metrics shows it now. */
+export async function refusalsByCause(app: FastifyInstance): Promise<Record<(typeof REFUSAL_CAUSES)[number], number>> {
+  const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+  return Object.fromEntries(REFUSAL_CAUSES.map((cause) => [cause, sample(text, 'pes_overload_refusals_total', { cause })])) as Record<(typeof REFUSAL_CAUSES)[number], number>;
+}
