@@ -58,6 +58,15 @@ const byLabel = (r: LoadResult) => {
 };
 
 const STEP_HEAD = ['offered req/s', 'achieved 2xx/s', 'P50 ms', 'P99 ms', 'P99.9 ms', 'max ms', 'errors', 'server CPU ms per request: main / other threads'];
+/** " (the step above it, 900 req/s, failed on 3 errors (in-flight limit 3); its P99 was 33.6 ms)": what ended the search. */
+function boundary(steps: readonly LoadResult[], sustainableRate: number, p99LimitMs: number): string {
+  const next = [...steps].filter((s) => s.offeredRate > sustainableRate).sort((a, b) => a.offeredRate - b.offeredRate)[0];
+  if (!next) return '';
+  const slow = next.accepted.p99Ms >= p99LimitMs;
+  const failures = [...(next.errors > 0 ? [`${int(next.errors)} errors${causesText(next)}`] : []), ...(slow ? [`P99 ${ms(next.accepted.p99Ms)} ms`] : [])];
+  return ` (the step above it, ${rate(next.offeredRate)} req/s, failed on ${failures.join(' and ')}${slow ? '' : `; its P99 was ${ms(next.accepted.p99Ms)} ms`})`;
+}
+
 /** The search step run at the sustainable rate (the one that set it). */
 const stepAt = (steps: readonly LoadResult[], offered: number) => steps.find((s) => s.offeredRate === offered);
 
@@ -238,7 +247,7 @@ function caseBlock(title: string, c: HttpLoadCase, load: HttpLoadResult): string
     `### ${title}`,
     '',
     c.sustainableRate > 0
-      ? `Highest sustainable rate: **${rate(c.sustainableRate)} req/s**. At ${pct(load.reportShare)} of it (${rate(r.offeredRate)} req/s for ${r.durationMs / 1000} s):`
+      ? `Highest sustainable rate: **${rate(c.sustainableRate)} req/s**${boundary(c.steps, c.sustainableRate, load.p99LimitMs)}. At ${pct(load.reportShare)} of it (${rate(r.offeredRate)} req/s for ${r.durationMs / 1000} s):`
       : `**No step was sustainable** (P99 ≥ ${load.p99LimitMs} ms even at the lowest rate). At the lowest rate (${rate(r.offeredRate)} req/s for ${r.durationMs / 1000} s):`,
     `P50 **${ms(r.accepted.p50Ms)} ms**, P99 **${ms(r.accepted.p99Ms)} ms**, P99.9 **${ms(r.accepted.p999Ms)} ms**, ${rate(r.achievedRate)} answers/s, ${int(r.errors)} errors;`,
     `server CPU per request ${cpuCell(r)} ms (${r.cpu?.validationMs || r.cpu?.databaseMs ? CPU_LEGEND : 'main thread / other threads'}).${byLabel(r)}`,
