@@ -63,7 +63,7 @@ function boundary(steps: readonly LoadResult[], sustainableRate: number, p99Limi
   const next = [...steps].filter((s) => s.offeredRate > sustainableRate).sort((a, b) => a.offeredRate - b.offeredRate)[0];
   if (!next) return '';
   const slow = next.accepted.p99Ms >= p99LimitMs;
-  const failures = [...(next.errors > 0 ? [`${int(next.errors)} errors${causesText(next)}`] : []), ...(slow ? [`P99 ${ms(next.accepted.p99Ms)} ms`] : [])];
+  const failures = [...(next.errors > 0 ? [`${int(next.errors)} ${next.errors === 1 ? 'error' : 'errors'}${causesText(next)}`] : []), ...(slow ? [`P99 ${ms(next.accepted.p99Ms)} ms`] : [])];
   return ` (the step above it, ${rate(next.offeredRate)} req/s, failed on ${failures.join(' and ')}${slow ? '' : `; its P99 was ${ms(next.accepted.p99Ms)} ms`})`;
 }
 
