@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import { migrate } from '../src/storage/migrate.js';
 import { PGliteDatabase } from '../src/storage/pglite.js';
 import { DEFAULT_GROUP_COMMIT, ValidationRepository } from '../src/storage/validation-repository.js';
-import { runLoad, withCpu, type LoadResult } from './support/load-generator.js';
+import { runLoad, withCpu, withRefusalCauses, type LoadResult } from './support/load-generator.js';
 import { startService } from './support/processes.js';
-import { describeStep } from './support/rate-search.js';
+import { describeStep, refusalCauses } from './support/rate-search.js';
 import { addPolicies, realisticBodies } from './support/realistic-mix.js';
 import { fixed, saveResult } from './support/results.js';
 import { REPORT_SHARE, WINDOWS, quick, serviceOptions, sustainableRateOrSearch, warmUpServer } from './support/scenario.js';
@@ -59,7 +59,8 @@ async function round(template: string | undefined, rate: number): Promise<LoadRe
       await addPolicies(service.url);
       const url = `${service.url}/api/v1/validate`;
       await warmUpServer(url, bodies, rate);
-      return await withCpu(() => service.cpuTimes(), () => runLoad({ url, bodies, rate, durationMs: WINDOW_MS, warmupMs: WINDOWS.warmup }));
+      return await withRefusalCauses(service.refusalsByCause, (onRecordingStart) =>
+        withCpu(() => service.cpuTimes(), () => runLoad({ url, bodies, rate, durationMs: WINDOW_MS, warmupMs: WINDOWS.warmup, onRecordingStart })));
     } finally {
       await service.stop();
     }
@@ -81,7 +82,7 @@ if (process.env.PES_BENCH_DATABASE_URL) {
   const prefillSeconds = (performance.now() - started) / 1000;
   console.log(`aged-database: ${RECORDS} validations recorded in ${fixed(prefillSeconds, 1)} s; ${rate} req/s (${REPORT_SHARE * 100} % of the sustainable rate)`);
   const kinds = [{ label: 'fresh database', template: undefined }, { label: `${RECORDS.toLocaleString('en-US')} validations recorded`, template }];
-  const rounds: Array<{ database: string; round: number; p50Ms: number; p99Ms: number; p999Ms: number; errors: number; cpuMainMs: number; cpuOtherMs: number }> = [];
+  const rounds: Array<{ database: string; round: number; p50Ms: number; p99Ms: number; p999Ms: number; errors: number; refusedBy: string; cpuMainMs: number; cpuOtherMs: number }> = [];
   try {
     for (let k = 0; k < ROUNDS; k++) {
       // Alternate which goes first: a machine slowing down over the run hits both alike.
@@ -90,7 +91,7 @@ if (process.env.PES_BENCH_DATABASE_URL) {
         console.log(`${kind.label}, round ${k + 1}: ${describeStep(result)}`);
         rounds.push({
           database: kind.label, round: k + 1, p50Ms: result.accepted.p50Ms, p99Ms: result.accepted.p99Ms, p999Ms: result.accepted.p999Ms,
-          errors: result.errors, cpuMainMs: result.cpu!.mainMs, cpuOtherMs: result.cpu!.otherMs,
+          errors: result.errors, refusedBy: refusalCauses(result) || '–', cpuMainMs: result.cpu!.mainMs, cpuOtherMs: result.cpu!.otherMs,
         });
       }
     }

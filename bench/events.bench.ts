@@ -6,9 +6,9 @@
  * Run alone (after npm run build): npx tsx bench/events.bench.ts [--quick] [sustainable req/s]
  */
 import { MockKafkaBroker, kcatAvailable } from '../test/support/kafka.js';
-import { runLoad, withCpu } from './support/load-generator.js';
+import { runLoad, withCpu, withRefusalCauses } from './support/load-generator.js';
 import { startService, type ServerProcess } from './support/processes.js';
-import { describeStep } from './support/rate-search.js';
+import { describeStep, refusalCauses } from './support/rate-search.js';
 import { addPolicies, realisticBodies } from './support/realistic-mix.js';
 import { saveResult } from './support/results.js';
 import { REPORT_SHARE, WINDOWS, databaseLabel, quick, serviceOptions, sustainableRateOrSearch, warmUpServer } from './support/scenario.js';
@@ -43,7 +43,8 @@ if (!kcatAvailable) {
           await addPolicies(service.url);
           const url = `${service.url}/api/v1/validate`;
           await warmUpServer(url, bodies, rate);
-          const load = await withCpu(service.cpuTimes, () => runLoad({ url, bodies, rate, durationMs: WINDOWS.report, warmupMs: WINDOWS.warmup }));
+          const load = await withRefusalCauses(service.refusalsByCause, (onRecordingStart) =>
+            withCpu(service.cpuTimes, () => runLoad({ url, bodies, rate, durationMs: WINDOWS.report, warmupMs: WINDOWS.warmup, onRecordingStart })));
           const atEnd = await backlog(service);
           const started = performance.now();
           let drainedMs: number | string = 'n/a (no broker)';
@@ -59,7 +60,7 @@ if (!kcatAvailable) {
           console.log(`events ${events}: ${describeStep(load)}; outbox backlog at the end ${atEnd}`);
           rows.push({
             round: round + 1, publishing: events, 'offered req/s': rate, 'ok/s': load.achievedRate,
-            'P50 ms': load.accepted.p50Ms, 'P99 ms': load.accepted.p99Ms, 'P99.9 ms': load.accepted.p999Ms, errors: load.errors,
+            'P50 ms': load.accepted.p50Ms, 'P99 ms': load.accepted.p99Ms, 'P99.9 ms': load.accepted.p999Ms, errors: load.errors, 'refused by': refusalCauses(load) || '–',
             'CPU ms per request, main': load.cpu!.mainMs, 'CPU ms per request, other threads': load.cpu!.otherMs,
             'unpublished at the end': withBroker ? atEnd : 'n/a', 'outbox empty after (ms)': drainedMs,
           });

@@ -33,10 +33,15 @@ export function sustainable(result: LoadResult, p99LimitMs: number): boolean {
   return result.errors === 0 && result.accepted.count > 0 && result.accepted.p99Ms < p99LimitMs;
 }
 
+/** "in_flight_limit 3, commit_wait 1": the service's refusals by cause, '' when it refused none or they were not read. */
+export function refusalCauses(result: LoadResult): string {
+  return Object.entries(result.refusalCauses ?? {}).map(([cause, n]) => `${cause} ${n}`).join(', ');
+}
+
 /** " (refused: in_flight_limit 3)" when the service counted its refusals by cause and refused any. */
 export function refusalText(result: LoadResult): string {
-  const causes = Object.entries(result.refusalCauses ?? {});
-  return causes.length ? ` (refused: ${causes.map(([cause, n]) => `${cause} ${n}`).join(', ')})` : '';
+  const causes = refusalCauses(result);
+  return causes ? ` (refused: ${causes})` : '';
 }
 
 export function describeStep(result: LoadResult): string {
