@@ -35,7 +35,7 @@ try {
   if (!sustainableRate) {
     await warmUpServer(url, bodies, 150);
     sustainableRate = (await findSustainableRate({
-      url, bodies, startRate: 150, p99LimitMs: SUSTAINABLE_P99_MS, stepMs: WINDOWS.step, warmupMs: WINDOWS.warmup, label: 'overload search',
+      url, bodies, startRate: 150, p99LimitMs: SUSTAINABLE_P99_MS, stepMs: WINDOWS.step, warmupMs: WINDOWS.warmup, label: 'overload search', server: service,
     })).sustainableRate;
   }
   if (!sustainableRate) throw new Error('no sustainable rate found: nothing to overload');

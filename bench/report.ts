@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { PROJECT_ROOT } from '../src/paths.js';
 import { fitCostModel, positionsOnlyError, predict } from './support/linear-fit.js';
 import { cpuText, type LatencySummary, type LoadResult } from './support/load-generator.js';
+import { refusalCauses } from './support/rate-search.js';
 import { lineChart, type Series } from './support/svg-plot.js';
 import {
   RESULTS_FILE, type EngineResult, type HttpLoadCase, type HttpLoadResult, type HttpPeersResult, type OverloadResult, type PoolResult, type SolverResult,
@@ -27,15 +28,13 @@ const met = (ok: boolean | undefined) => (ok === undefined ? 'not measured' : ok
 const table = (head: string[], rows: Array<Array<string | number>>) =>
   [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 const latencyCells = (l: LatencySummary) => [ms(l.p50Ms), ms(l.p99Ms), ms(l.p999Ms), ms(l.maxMs)];
-/** The service's refusal causes (pes_overload_refusals_total) as the page names them. */
-const CAUSE_NAMES: Record<string, string> = {
-  in_flight_limit: 'in-flight limit', event_loop_lag: 'event-loop lag', commit_wait: 'commit wait', queue_wait: 'queue wait', queue_full: 'queue full',
-};
 /** " (in-flight limit 3)": which of the service's checks refused, when the run read them and any did. */
 const causesText = (r: LoadResult) => {
-  const causes = Object.entries(r.refusalCauses ?? {});
-  return causes.length ? ` (${causes.map(([cause, n]) => `${CAUSE_NAMES[cause] ?? cause} ${int(n)}`).join(', ')})` : '';
+  const causes = refusalCauses(r);
+  return causes ? ` (${causes})` : '';
 };
+/** "3 errors (in-flight limit 3)", "1 error", "0 errors". */
+const errorsText = (r: LoadResult) => `${int(r.errors)} ${r.errors === 1 ? 'error' : 'errors'}${causesText(r)}`;
 const statuses = (r: LoadResult) => Object.entries(r.statuses).map(([s, n]) => `${s}: ${int(n)}`).join(', ') + causesText(r);
 
 function resultOf<T>(results: SuiteResults, scenario: string): T | undefined {
@@ -63,7 +62,7 @@ function boundary(steps: readonly LoadResult[], sustainableRate: number, p99Limi
   const next = [...steps].filter((s) => s.offeredRate > sustainableRate).sort((a, b) => a.offeredRate - b.offeredRate)[0];
   if (!next) return '';
   const slow = next.accepted.p99Ms >= p99LimitMs;
-  const failures = [...(next.errors > 0 ? [`${int(next.errors)} ${next.errors === 1 ? 'error' : 'errors'}${causesText(next)}`] : []), ...(slow ? [`P99 ${ms(next.accepted.p99Ms)} ms`] : [])];
+  const failures = [...(next.errors > 0 ? [errorsText(next)] : []), ...(slow ? [`P99 ${ms(next.accepted.p99Ms)} ms`] : [])];
   return ` (the step above it, ${rate(next.offeredRate)} req/s, failed on ${failures.join(' and ')}${slow ? '' : `; its P99 was ${ms(next.accepted.p99Ms)} ms`})`;
 }
 
@@ -83,7 +82,7 @@ function targets(engine?: FittedEngine, load?: HttpLoadResult, peers?: HttpPeers
     ],
     [
       `P99 < ${TARGETS.p99AtReportMs} ms at ${pct(load?.reportShare ?? 0.7)} of the highest sustainable rate (100 positions)`,
-      small ? `P99 ${ms(small.atReportRate.accepted.p99Ms)} ms at ${int(small.atReportRate.offeredRate)} req/s, ${int(small.atReportRate.errors)} errors${peersAtShare(peers)}` : '–',
+      small ? `P99 ${ms(small.atReportRate.accepted.p99Ms)} ms at ${int(small.atReportRate.offeredRate)} req/s, ${errorsText(small.atReportRate)}${peersAtShare(peers)}` : '–',
       met(small ? small.atReportRate.accepted.p99Ms < TARGETS.p99AtReportMs && small.atReportRate.errors === 0 : undefined),
     ],
     postgresTargetRow(load),
@@ -110,7 +109,7 @@ function targets(engine?: FittedEngine, load?: HttpLoadResult, peers?: HttpPeers
     rows.push([
       'at 2× the sustainable rate: sheds with 503, accepted P99 < 100 ms, memory bounded, recovers',
       `503s: ${v.shed ? 'yes' : 'none'}; accepted P99 ${ms(overload.phases[1].load.accepted.p99Ms)} ms; RSS ${v.rssGrowthMb < 0 ? '−' : '+'}${Math.abs(v.rssGrowthMb).toFixed(0)} MB from the first phase's end; ` +
-        `afterwards P99 ${ms(overload.phases[2].load.accepted.p99Ms)} ms with ${overload.phases[2].load.errors} errors`,
+        `afterwards P99 ${ms(overload.phases[2].load.accepted.p99Ms)} ms with ${errorsText(overload.phases[2].load)}`,
       met(v.shed && v.acceptedP99UnderLimit && v.onlyOkOr503 && v.recovered && v.rssGrowthMb < TARGETS.rssGrowthMb),
     ]);
   } else rows.push(['at 2× the sustainable rate: sheds, keeps P99, bounded memory, recovers', '–', met(undefined)]);
@@ -126,7 +125,7 @@ function postgresTargetRow(load?: HttpLoadResult): string[] {
   const r = c.atReportRate;
   return [
     title,
-    `P99 ${ms(r.accepted.p99Ms)} ms at ${int(r.offeredRate)} req/s (${pct(load!.reportShare)} of ${int(c.sustainableRate)}), ${int(r.errors)} errors`,
+    `P99 ${ms(r.accepted.p99Ms)} ms at ${int(r.offeredRate)} req/s (${pct(load!.reportShare)} of ${int(c.sustainableRate)}), ${errorsText(r)}`,
     met(r.accepted.p99Ms < TARGETS.p99AtReportMs && r.errors === 0),
   ];
 }
@@ -249,7 +248,7 @@ function caseBlock(title: string, c: HttpLoadCase, load: HttpLoadResult): string
     c.sustainableRate > 0
       ? `Highest sustainable rate: **${rate(c.sustainableRate)} req/s**${boundary(c.steps, c.sustainableRate, load.p99LimitMs)}. At ${pct(load.reportShare)} of it (${rate(r.offeredRate)} req/s for ${r.durationMs / 1000} s):`
       : `**No step was sustainable** (P99 ≥ ${load.p99LimitMs} ms even at the lowest rate). At the lowest rate (${rate(r.offeredRate)} req/s for ${r.durationMs / 1000} s):`,
-    `P50 **${ms(r.accepted.p50Ms)} ms**, P99 **${ms(r.accepted.p99Ms)} ms**, P99.9 **${ms(r.accepted.p999Ms)} ms**, ${rate(r.achievedRate)} answers/s, ${int(r.errors)} errors;`,
+    `P50 **${ms(r.accepted.p50Ms)} ms**, P99 **${ms(r.accepted.p99Ms)} ms**, P99.9 **${ms(r.accepted.p999Ms)} ms**, ${rate(r.achievedRate)} answers/s, ${errorsText(r)};`,
     `server CPU per request ${cpuCell(r)} ms (${r.cpu?.validationMs || r.cpu?.databaseMs ? CPU_LEGEND : 'main thread / other threads'}).${byLabel(r)}`,
     '',
     table(STEP_HEAD, stepRows(c.steps)),

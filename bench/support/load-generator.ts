@@ -239,15 +239,20 @@ export async function withCpu(
  * Runs `load` and adds the refusals the service counted by cause (those with none left out) from
  * the recorded window's start, which `load` signals by calling the function it is given
  * (runLoad's onRecordingStart): refusals during its unrecorded warm-up are not the step's errors.
+ * The start is read by a scrape sent at that moment, so a refusal within a few ms of it may land
+ * on the wrong side; the errors also count socket errors and requests never sent, which have no cause.
  */
 export async function withRefusalCauses(
   refusalsByCause: (() => Promise<Record<string, number>>) | undefined,
   load: (onRecordingStart: () => void) => Promise<LoadResult>,
 ): Promise<LoadResult> {
   if (!refusalsByCause) return load(() => {});
-  let atStart: Promise<Record<string, number>> | undefined;
-  const result = await load(() => void (atStart = refusalsByCause()));
-  const before = await (atStart ?? Promise.resolve({} as Record<string, number>));
+  // Settled into a value at once: a failed read must not go unhandled while the load runs.
+  let atStart: Promise<Record<string, number> | Error> | undefined;
+  const result = await load(() => void (atStart = refusalsByCause().catch((error: Error) => error)));
+  const before = await atStart;
+  if (!before) throw new Error('the load never started its recorded window: no refusal count to start from');
+  if (before instanceof Error) throw before;
   const after = await refusalsByCause();
   const causes = Object.entries(after).map(([cause, n]) => [cause, n - (before[cause] ?? 0)] as const).filter(([, n]) => n > 0);
   return { ...result, refusalCauses: Object.fromEntries(causes) };

@@ -23,9 +23,11 @@ export interface ServerProcess {
 
 /** pes_overload_refusals_total by cause, from the service's /metrics. */
 async function refusalsOf(baseUrl: string): Promise<Record<string, number>> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const res = await fetch(`${baseUrl}/metrics`);
+  if (!res.ok) throw new Error(`GET /metrics answered ${res.status}: no refusal counts`);
   const counts: Record<string, number> = {};
-  for (const match of text.matchAll(/^pes_overload_refusals_total\{cause="(\w+)"\} (\S+)$/gm)) counts[match[1]] = Number(match[2]);
+  for (const match of (await res.text()).matchAll(/^pes_overload_refusals_total\{cause="(\w+)"\} (\S+)$/gm)) counts[match[1]] = Number(match[2]);
+  if (Object.keys(counts).length === 0) throw new Error('GET /metrics has no pes_overload_refusals_total');
   return counts;
 }
 

@@ -33,13 +33,18 @@ export function sustainable(result: LoadResult, p99LimitMs: number): boolean {
   return result.errors === 0 && result.accepted.count > 0 && result.accepted.p99Ms < p99LimitMs;
 }
 
-/** "in_flight_limit 3, commit_wait 1": the service's refusals by cause, '' when it refused none or they were not read. */
+/** The service's refusal causes (pes_overload_refusals_total's labels) as the benchmarks print them. */
+const CAUSE_NAMES: Record<string, string> = {
+  in_flight_limit: 'in-flight limit', event_loop_lag: 'event-loop lag', commit_wait: 'commit wait', queue_wait: 'queue wait', queue_full: 'queue full',
+};
+
+/** "in-flight limit 3, commit wait 1": the service's refusals by cause, '' when it refused none or they were not read. */
 export function refusalCauses(result: LoadResult): string {
-  return Object.entries(result.refusalCauses ?? {}).map(([cause, n]) => `${cause} ${n}`).join(', ');
+  return Object.entries(result.refusalCauses ?? {}).map(([cause, n]) => `${CAUSE_NAMES[cause] ?? cause} ${n.toLocaleString('en-US')}`).join(', ');
 }
 
-/** " (refused: in_flight_limit 3)" when the service counted its refusals by cause and refused any. */
-export function refusalText(result: LoadResult): string {
+/** " (refused: in-flight limit 3)" when the service counted its refusals by cause and refused any. */
+function refusalText(result: LoadResult): string {
   const causes = refusalCauses(result);
   return causes ? ` (refused: ${causes})` : '';
 }

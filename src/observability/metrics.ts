@@ -26,7 +26,10 @@ export interface ValidationPhases {
 }
 
 export type RefusalCause = AdmissionCause | PoolRefusalCause;
-const REFUSAL_CAUSES: readonly RefusalCause[] = ['in_flight_limit', 'event_loop_lag', 'commit_wait', 'queue_wait', 'queue_full'];
+/** Every cause, as a record so that the compiler rejects a cause left out. */
+const REFUSAL_CAUSES = Object.keys({
+  in_flight_limit: true, event_loop_lag: true, commit_wait: true, queue_wait: true, queue_full: true,
+} satisfies Record<RefusalCause, true>) as RefusalCause[];
 
 /** What the admission control shows: its current limit on validations in flight, and how many are. */
 export interface AdmissionState {

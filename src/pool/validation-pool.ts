@@ -67,7 +67,7 @@ export class ValidationPool {
     this.workerErrorHandler = handler;
   }
 
-  /** Hears each task the pool refuses with 503 PES_OVERLOADED, and why (the app counts them). */
+  /** Hears each caller's task the pool refuses (503 PES_OVERLOADED), and why (the app counts them). */
   onRefusal(listener: (cause: PoolRefusalCause) => void): void {
     this.refusalListener = listener;
   }
@@ -102,7 +102,8 @@ export class ValidationPool {
       return outcome;
     } catch (error) {
       if ((error as Error).message?.includes('Task queue is at limit')) {
-        this.refusalListener('queue_full');
+        // The warm-up's tasks (shed: false) are no caller's: their failure is not a 503.
+        if (shed) this.refusalListener('queue_full');
         throw new ServiceError('PES_OVERLOADED', 'All validation workers are busy and the queue is full', undefined, { cause: error });
       }
       throw new ServiceError('PES_WORKER_FAILED', undefined, undefined, { cause: error });

@@ -3,7 +3,7 @@ import type { Response as LightMyRequestResponse } from 'light-my-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { bigRequest, decisionRequest } from '../support/decisions.js';
-import { refusalsByCause } from '../support/metrics.js';
+import { NONE_REFUSED, refusalsByCause } from '../support/metrics.js';
 
 /**
  * The first answer that is not a 503, trying for a few seconds: on a machine busy with other work
@@ -44,10 +44,8 @@ describe('load shedding at the bounded pool queue', () => {
       expect(res.json().policies_checked).toEqual(['position_limits', 'risk_limits', 'sector_limits']);
     }
 
-    // Each refusal is counted under the check that made it: the bounded queue (its count, or the wait it would mean).
-    const refusals = await refusalsByCause(t.app);
-    expect(refusals.queue_full + refusals.queue_wait).toBe(refused.length);
-    expect(refusals.queue_full).toBeGreaterThan(0);
+    // Each refusal is counted once, under the check that made it: the queue's bound on its count.
+    expect(await refusalsByCause(t.app)).toEqual({ ...NONE_REFUSED, queue_full: refused.length });
 
     // Nothing is left behind: the queue drained and the next request is served normally.
     expect(t.services.pool.queueSize).toBe(0);
@@ -83,7 +81,7 @@ describe('load shedding by expected queue wait', () => {
       expect(res.headers['retry-after']).toBe('1');
       expect(res.json()).toMatchObject({ statusCode: 503, code: 'PES_OVERLOADED' });
     }
-    expect((await refusalsByCause(bounded.app)).queue_wait).toBe(refused.length);
+    expect(await refusalsByCause(bounded.app)).toEqual({ ...NONE_REFUSED, queue_wait: refused.length });
     const after = await validate('wait-after');
     expect(after.statusCode).toBe(200);
   });
@@ -122,7 +120,7 @@ describe('load shedding when the HTTP thread itself is saturated', () => {
     expect(stillRefused.statusCode).toBe(503);
     const [, lateMs] = /its event loop ran (\d+) ms late/.exec(stillRefused.json().message) ?? [];
     expect(Number(lateMs)).toBeGreaterThanOrEqual(100);
-    expect((await refusalsByCause(lagging.app)).event_loop_lag).toBeGreaterThanOrEqual(2);
+    expect(await refusalsByCause(lagging.app)).toEqual({ ...NONE_REFUSED, event_loop_lag: 2 });
 
     // The backlog itself was admitted before the loop fell behind: it is answered, not dropped.
     expect((await Promise.all(backlog)).map((res) => res.statusCode)).toEqual(Array(10).fill(200));
@@ -165,7 +163,15 @@ describe('load shedding when the audit store falls behind', () => {
     await sleep(500);
 
     // Admitted, this request would wait behind the lock too: give up after a while rather than hang.
-    const refused = await Promise.race([validate('refused-while-behind'), sleep(5_000).then(() => undefined)]);
+    // A stall of the test process itself (20 ms) refuses it for the event loop instead: try again.
+    let refused: LightMyRequestResponse | undefined;
+    let lagRefusals = 0;
+    for (let attempt = 0; attempt < 10; attempt++) {
+      refused = await Promise.race([validate(`refused-while-behind-${attempt}`), sleep(5_000).then(() => undefined)]);
+      if (refused?.statusCode !== 503 || !refused.json().message.includes('event loop')) break;
+      lagRefusals++;
+      await sleep(50);
+    }
     if (!refused) release();
     expect(refused?.statusCode).toBe(503);
     expect(refused!.headers['retry-after']).toBe('1');
@@ -174,7 +180,7 @@ describe('load shedding when the audit store falls behind', () => {
     release();
     await blocker;
     // Read once the store is free: /metrics reads the database too, and on the embedded one it would wait behind the lock.
-    expect((await refusalsByCause(behind.app)).commit_wait).toBeGreaterThanOrEqual(1);
+    expect(await refusalsByCause(behind.app)).toEqual({ ...NONE_REFUSED, commit_wait: 1, event_loop_lag: lagRefusals });
     // The admitted validation was never dropped: it is answered once its record is committed.
     const admitted = await Promise.all(waiting);
     expect(admitted.map((res) => res.statusCode)).toEqual([200, 200]);
@@ -213,9 +219,8 @@ describe('load shedding when every validation keeps waiting (a standing queue)',
     expect(answers.every((res) => res.statusCode === 200 || res.statusCode === 503)).toBe(true);
     expect(refused!.headers['retry-after']).toBe('1');
     expect(refused!.json()).toMatchObject({ code: 'PES_OVERLOADED', message: expect.stringContaining('waited at least') });
-    const refusals = await refusalsByCause(queued.app);
-    expect(refusals.in_flight_limit).toBeGreaterThanOrEqual(1);
-    expect(Object.values(refusals).reduce((a, b) => a + b)).toBeGreaterThanOrEqual(answers.filter((res) => res.statusCode === 503).length);
+    const refusedProbes = answers.filter((res) => res.statusCode === 503).length;
+    expect(await refusalsByCause(queued.app)).toEqual({ ...NONE_REFUSED, in_flight_limit: refusedProbes });
     // Everything admitted before is answered, none dropped.
     expect((await backlog).every((res) => res.statusCode === 200)).toBe(true);
     expect((await untilServed(() => validate('after-the-queue-drained'))).statusCode).toBe(200);

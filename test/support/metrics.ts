@@ -14,9 +14,12 @@ export function sample(text: string, name: string, labels: Record<string, string
 }
 
 export const REFUSAL_CAUSES = ['in_flight_limit', 'event_loop_lag', 'commit_wait', 'queue_wait', 'queue_full'] as const;
+export type RefusalCounts = Record<(typeof REFUSAL_CAUSES)[number], number>;
+/** Every cause at zero: what a fresh service shows, and the base of an expected count. */
+export const NONE_REFUSED: RefusalCounts = Object.fromEntries(REFUSAL_CAUSES.map((cause) => [cause, 0])) as RefusalCounts;
 
 /** pes_overload_refusals_total by cause, as GET /metrics shows it now. */
-export async function refusalsByCause(app: FastifyInstance): Promise<Record<(typeof REFUSAL_CAUSES)[number], number>> {
+export async function refusalsByCause(app: FastifyInstance): Promise<RefusalCounts> {
   const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
-  return Object.fromEntries(REFUSAL_CAUSES.map((cause) => [cause, sample(text, 'pes_overload_refusals_total', { cause })])) as Record<(typeof REFUSAL_CAUSES)[number], number>;
+  return Object.fromEntries(REFUSAL_CAUSES.map((cause) => [cause, sample(text, 'pes_overload_refusals_total', { cause })])) as RefusalCounts;
 }
