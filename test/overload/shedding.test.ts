@@ -60,6 +60,20 @@ describe('load shedding at the bounded pool queue', () => {
   });
 });
 
+describe('load shedding of headroom requests at the same queue', () => {
+  it('refuses what the queue cannot hold and counts it as the validations\' refusals are counted', async () => {
+    const before = await refusalsByCause(t.app);
+    const { portfolio_state } = bigRequest('headroom');
+    const body = { portfolio_state, symbols: ['S0', 'S1'], side: 'BUY', applicable_policies: [] };
+    const burst = await Promise.all(Array.from({ length: 40 }, () => t.app.inject({ method: 'POST', url: '/api/v1/headroom', payload: body })));
+    const refused = burst.filter((res) => res.statusCode === 503);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(burst.every((res) => res.statusCode === 200 || res.statusCode === 503)).toBe(true);
+    expect(refused[0].json()).toMatchObject({ code: 'PES_OVERLOADED' });
+    expect(await refusalsByCause(t.app)).toEqual({ ...before, queue_full: before.queue_full + refused.length });
+  });
+});
+
 describe('load shedding by expected queue wait', () => {
   let bounded: TestApp;
   beforeAll(async () => {
