@@ -59,6 +59,12 @@ describe('configuration', () => {
     expect(problem({ PES_CHECKPOINT_WAL_MB: '-1' })).toMatch(/PES_CHECKPOINT_WAL_MB/);
   });
 
+  it('refuses new validations once the event loop is 50 ms behind or an audit record has waited 100 ms for its commit, each set on its own', () => {
+    expect(loadConfig({})).toMatchObject({ maxEventLoopLagMs: 50, maxCommitWaitMs: 100 });
+    expect(loadConfig({ PES_MAX_EVENT_LOOP_LAG_MS: '0', PES_MAX_COMMIT_WAIT_MS: '250' })).toMatchObject({ maxEventLoopLagMs: 0, maxCommitWaitMs: 250 });
+    expect(problem({ PES_MAX_COMMIT_WAIT_MS: '-1' })).toMatch(/PES_MAX_COMMIT_WAIT_MS/);
+  });
+
   it('scavenges the HTTP thread every 2 MB of body Buffers by default, never with PES_BUFFER_SCAVENGE_MB=0', () => {
     expect(loadConfig({}).bufferScavengeBytes).toBe(2 * 1024 * 1024);
     expect(loadConfig({ PES_BUFFER_SCAVENGE_MB: '0' }).bufferScavengeBytes).toBe(0);

@@ -99,7 +99,7 @@ export class ServiceMetrics {
       name: 'pes_overload_refusals_total',
       help:
         '503 PES_OVERLOADED answers by the check that refused: in_flight_limit (validations in flight at the limit set by standing waits, PES_MAX_STANDING_WAIT_MS), ' +
-        'event_loop_lag and commit_wait (the HTTP thread\'s event loop, or the oldest audit commit, behind by more than PES_MAX_EVENT_LOOP_LAG_MS), ' +
+        'event_loop_lag (the HTTP thread\'s event loop behind by more than PES_MAX_EVENT_LOOP_LAG_MS), commit_wait (the oldest audit commit waiting longer than PES_MAX_COMMIT_WAIT_MS), ' +
         'queue_wait (the work in flight would keep it waiting past PES_MAX_QUEUE_WAIT_MS), queue_full (PES_MAX_QUEUE tasks queued)',
       labelNames: ['cause'],
       registers,

@@ -41,7 +41,7 @@ describe('the limit on validations in flight', () => {
     // The admission reads the global performance.now(): faked too, so intervals close on fake time.
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'performance'] });
     // Only the standing-wait signal (target 20 ms); a backlog needs at least 2 in flight.
-    admission = new AdmissionControl(0, 20, 2);
+    admission = new AdmissionControl({ maxLagMs: 0, maxCommitWaitMs: 0, maxStandingWaitMs: 20, minInFlight: 2 });
     admission.start();
     // Intervals close at the first 10 ms probe after ADMISSION_INTERVAL_MS: line them up with interval() below.
     vi.advanceTimersByTime(10);
@@ -151,7 +151,7 @@ describe('the limit on validations in flight', () => {
 
   it('keeps no waits when the limit is off, whether or not the lag probe runs', () => {
     for (const maxLagMs of [50, 0]) {
-      const off = new AdmissionControl(maxLagMs, 0, 2);
+      const off = new AdmissionControl({ maxLagMs, maxCommitWaitMs: 0, maxStandingWaitMs: 0, minInFlight: 2 });
       off.start();
       for (let i = 0; i < 1_000; i++) off.observeWait(500);
       vi.advanceTimersByTime(1_000);
@@ -173,7 +173,7 @@ describe('the event-loop lag signal', () => {
   const probe = () => new Promise((resolve) => setTimeout(resolve, 1));
 
   it('keeps refusing for the longest lag found: a shorter one meanwhile does not cut it short', async () => {
-    const admission = new AdmissionControl(50, 0, 1);
+    const admission = new AdmissionControl({ maxLagMs: 50, maxCommitWaitMs: 0, maxStandingWaitMs: 0, minInFlight: 1 });
     admission.start();
     const release = holdInFlight(admission, 1);
     try {

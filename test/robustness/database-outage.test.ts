@@ -29,7 +29,7 @@ describe.skipIf(!postgresAvailable)('the database going away', () => {
     proxy = new TcpProxy(server.hostname, Number(server.port || 5432));
     const proxied = new URL(databaseUrl);
     proxied.port = String(await proxy.start());
-    const services = await startServices(loadConfig({ PES_WORKERS: '2', PES_LOG_LEVEL: 'silent', PES_MAX_EVENT_LOOP_LAG_MS: '0', PES_MAX_STANDING_WAIT_MS: '0', DATABASE_URL: proxied.toString() }));
+    const services = await startServices(loadConfig({ PES_WORKERS: '2', PES_LOG_LEVEL: 'silent', PES_MAX_EVENT_LOOP_LAG_MS: '0', PES_MAX_COMMIT_WAIT_MS: '0', PES_MAX_STANDING_WAIT_MS: '0', DATABASE_URL: proxied.toString() }));
     app = await buildApp(services);
     await app.ready();
   });

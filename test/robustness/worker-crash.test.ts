@@ -13,7 +13,7 @@ const CRASHING_WORKER = fileURLToPath(new URL('../fixtures/crashing.worker.cjs',
 let app: FastifyInstance;
 let services: Services;
 beforeAll(async () => {
-  const started = await startServices(loadConfig({ PES_WORKERS: '2', PES_LOG_LEVEL: 'silent', PES_DATA_DIR: 'memory://', PES_MAX_EVENT_LOOP_LAG_MS: '0', PES_MAX_STANDING_WAIT_MS: '0' }));
+  const started = await startServices(loadConfig({ PES_WORKERS: '2', PES_LOG_LEVEL: 'silent', PES_DATA_DIR: 'memory://', PES_MAX_EVENT_LOOP_LAG_MS: '0', PES_MAX_COMMIT_WAIT_MS: '0', PES_MAX_STANDING_WAIT_MS: '0' }));
   await started.pool.close();
   services = { ...started, pool: new ValidationPool({ threads: 2, maxQueue: 64, filename: CRASHING_WORKER }) };
   app = await buildApp(services);

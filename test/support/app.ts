@@ -20,7 +20,7 @@ export async function startTestApp(options: { database?: DatabaseKind; env?: Nod
   // bursts of them) would look like an overloaded service.
   const env: NodeJS.ProcessEnv = {
     PES_WORKERS: '2', PES_LOG_LEVEL: 'silent', PES_DATA_DIR: 'memory://',
-    PES_MAX_EVENT_LOOP_LAG_MS: '0', PES_MAX_STANDING_WAIT_MS: '0', PES_MAX_QUEUE_WAIT_MS: '3600000', ...options.env,
+    PES_MAX_EVENT_LOOP_LAG_MS: '0', PES_MAX_COMMIT_WAIT_MS: '0', PES_MAX_STANDING_WAIT_MS: '0', PES_MAX_QUEUE_WAIT_MS: '3600000', ...options.env,
   };
   delete env.DATABASE_URL;
   if (options.database === 'postgres') {

@@ -20,7 +20,7 @@ export class ReplicaProcess {
     const child = spawn(process.execPath, [MAIN], {
       cwd: PROJECT_ROOT,
       // Load shedding is off: the suite's own load on two cores would look like overload.
-      env: { ...process.env, HOST: '127.0.0.1', PES_LOG_LEVEL: 'warn', PES_MAX_EVENT_LOOP_LAG_MS: '0', PES_MAX_STANDING_WAIT_MS: '0', PES_MAX_QUEUE_WAIT_MS: '3600000', ...env, PORT: String(port) },
+      env: { ...process.env, HOST: '127.0.0.1', PES_LOG_LEVEL: 'warn', PES_MAX_EVENT_LOOP_LAG_MS: '0', PES_MAX_COMMIT_WAIT_MS: '0', PES_MAX_STANDING_WAIT_MS: '0', PES_MAX_QUEUE_WAIT_MS: '3600000', ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const killOnExit = () => child.kill('SIGKILL');

@@ -16,7 +16,7 @@ export interface ServiceProcess {
 }
 
 /** Load shedding is off unless a test asks for it: the suite's own load would look like overload. */
-const NO_SHEDDING = { PES_MAX_EVENT_LOOP_LAG_MS: '0', PES_MAX_STANDING_WAIT_MS: '0', PES_MAX_QUEUE_WAIT_MS: '3600000' };
+const NO_SHEDDING = { PES_MAX_EVENT_LOOP_LAG_MS: '0', PES_MAX_COMMIT_WAIT_MS: '0', PES_MAX_STANDING_WAIT_MS: '0', PES_MAX_QUEUE_WAIT_MS: '3600000' };
 
 export function spawnService(env: NodeJS.ProcessEnv): ServiceProcess {
   const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH, ...NO_SHEDDING, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -14,8 +14,10 @@ export interface ValidateRouteOptions {
   readonly policies: PolicyStore;
   readonly validations: ValidationRepository;
   readonly bodyLimit: number;
-  /** Refuse new validations (503) while the service is this many ms behind (see AdmissionControl); 0 = never. */
+  /** Refuse new validations (503) while the HTTP thread's event loop is this many ms behind (see AdmissionControl); 0 = never. */
   readonly maxLagMs: number;
+  /** ... and while the oldest audit record has waited this many ms for its commit; 0 = never. */
+  readonly maxCommitWaitMs: number;
   /** Target wait for the adaptive limit on validations in flight (see AdmissionControl); 0 = no limit. */
   readonly maxStandingWaitMs: number;
   readonly metrics: ServiceMetrics;
@@ -50,7 +52,9 @@ export async function validateRoutes(app: FastifyInstance, options: ValidateRout
 
   // Refused before the body is read: a refusal must cost far less than a validation.
   // Fewer validations in flight than threads means nothing waits: no backlog to refuse work for.
-  const admission = new AdmissionControl(options.maxLagMs, options.maxStandingWaitMs, Math.max(1, pool.threads));
+  const admission = new AdmissionControl({
+    maxLagMs: options.maxLagMs, maxCommitWaitMs: options.maxCommitWaitMs, maxStandingWaitMs: options.maxStandingWaitMs, minInFlight: Math.max(1, pool.threads),
+  });
   metrics.watchAdmission(admission);
   app.addHook('onReady', async () => admission.start());
   app.addHook('onClose', async () => admission.close());
