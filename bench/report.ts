@@ -313,7 +313,7 @@ function overloadSection(o: OverloadResult): string {
       (o.serverWarmupMs ? `, after ${o.serverWarmupMs / 1000} s of unrecorded load at ½×.` : '.'),
     'Refusals are 503 `PES_OVERLOADED` with `Retry-After`, from admission control: the pool\'s expected queue wait',
     '(`PES_MAX_QUEUE_WAIT_MS`, estimated from body sizes and measured worker time; `PES_MAX_QUEUE` caps the count), and how far',
-    'behind the HTTP thread\'s event loop is (`PES_MAX_EVENT_LOOP_LAG_MS`) or how long the oldest audit commit has waited (`PES_MAX_COMMIT_WAIT_MS`; until 2026-12-07 the same variable as the loop\'s), and a limit on validations',
+    'behind the HTTP thread\'s event loop is (`PES_MAX_EVENT_LOOP_LAG_MS`) or how long the oldest audit commit has waited (`PES_MAX_COMMIT_WAIT_MS`; before commit 95914c4, the loop\'s 50 ms), and a limit on validations',
     'in flight that falls while the median wait of two 50 ms intervals in a row is above `PES_MAX_STANDING_WAIT_MS` and grows back when waits are short.',
     '',
     table(['phase', 'offered req/s', 'accepted/s', 'accepted P50 ms', 'P99 ms', 'P99.9 ms', ...(settling ? [`P99 ms from ${settling} ms on`] : []), 'refusal P50 / P99 ms', 'answers', 'RSS MB (start → max)'], rows),

@@ -61,6 +61,7 @@ describe('configuration', () => {
 
   it('refuses new validations once the event loop is 50 ms behind or an audit record has waited 100 ms for its commit, each set on its own', () => {
     expect(loadConfig({})).toMatchObject({ maxEventLoopLagMs: 50, maxCommitWaitMs: 100 });
+    expect(loadConfig({ PES_MAX_EVENT_LOOP_LAG_MS: '0' })).toMatchObject({ maxEventLoopLagMs: 0, maxCommitWaitMs: 100 });
     expect(loadConfig({ PES_MAX_EVENT_LOOP_LAG_MS: '0', PES_MAX_COMMIT_WAIT_MS: '250' })).toMatchObject({ maxEventLoopLagMs: 0, maxCommitWaitMs: 250 });
     expect(problem({ PES_MAX_COMMIT_WAIT_MS: '-1' })).toMatch(/PES_MAX_COMMIT_WAIT_MS/);
   });

@@ -1,3 +1,4 @@
+import type { RefusalCause } from '../../src/observability/metrics.js';
 import { cpuText, runLoad, withCpu, withRefusalCauses, type LoadResult } from './load-generator.js';
 import type { ServerProcess } from './processes.js';
 import type { BodyTemplate } from '../../src/body-template.js';
@@ -34,13 +35,13 @@ export function sustainable(result: LoadResult, p99LimitMs: number): boolean {
 }
 
 /** The service's refusal causes (pes_overload_refusals_total's labels) as the benchmarks print them. */
-const CAUSE_NAMES: Record<string, string> = {
+const CAUSE_NAMES: Record<RefusalCause, string> = {
   in_flight_limit: 'in-flight limit', event_loop_lag: 'event-loop lag', commit_wait: 'commit wait', queue_wait: 'queue wait', queue_full: 'queue full',
 };
 
 /** "in-flight limit 3, commit wait 1": the service's refusals by cause, '' when it refused none or they were not read. */
 export function refusalCauses(result: LoadResult): string {
-  return Object.entries(result.refusalCauses ?? {}).map(([cause, n]) => `${CAUSE_NAMES[cause] ?? cause} ${n.toLocaleString('en-US')}`).join(', ');
+  return Object.entries(result.refusalCauses ?? {}).map(([cause, n]) => `${CAUSE_NAMES[cause as RefusalCause] ?? cause} ${n.toLocaleString('en-US')}`).join(', ');
 }
 
 /** " (refused: in-flight limit 3)" when the service counted its refusals by cause and refused any. */

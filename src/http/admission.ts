@@ -11,11 +11,10 @@
  *  - the audit store: records wait for their commit. Symptom: the oldest record still waiting
  *    has waited longer than `maxCommitWaitMs`. (Audit writes are small whatever the request's
  *    size, so unlike a request's age this does not mistake a big request for a backlog.) Its
- *    default is the whole 100 ms objective, not half like the loop's: a store that pauses for
- *    less (a checkpoint, a server's fsync) delays the answers behind it without making them
- *    late, and refusing meanwhile only turned short waits into 503s. Sharing the loop's 50 ms,
- *    it ended rate searches at 490 and 600 req/s on 1 and 3 such refusals, with P99 42 and 45 ms
- *    (2 of the 20 searches run on 2026-12-07).
+ *    limit (config.ts) is the whole 100 ms objective, not half like the loop's: a store that
+ *    pauses for less delays the answers behind it without making them late, and refusing
+ *    meanwhile turns short waits into 503s, each retried a second later (with the loop's 50 ms
+ *    such refusals ended rate searches whose P99 was under 45 ms: commit 95914c4).
  *  - anywhere, including the cores themselves when threads outnumber them: validations keep
  *    waiting (a validation's wait is its time in the service less its own work in the worker).
  *    Symptom: the median wait of the validations answered in an interval is above

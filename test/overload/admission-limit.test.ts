@@ -191,3 +191,41 @@ describe('the event-loop lag signal', () => {
     }
   });
 });
+
+describe('the audit commit signal', () => {
+  beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'] }));
+  afterEach(() => vi.useRealTimers());
+
+  /** Two validations in flight, one of them waiting for its commit until `commit` is called. */
+  function awaitingCommit(admission: AdmissionControl): { commit: () => Promise<void> } {
+    let commit!: () => void;
+    const committed = new Promise<void>((resolve) => (commit = resolve));
+    const release = holdInFlight(admission, 1);
+    const waiting = admission.admitted(() => admission.trackCommit(() => committed));
+    return { commit: async () => (commit(), await waiting, await release()) };
+  }
+
+  it('refuses once the oldest record has waited longer than its own limit, whatever the loop\'s', async () => {
+    // No lag probe and no timer at all: the commit's age is read when a validation arrives.
+    const admission = new AdmissionControl({ maxLagMs: 0, maxCommitWaitMs: 100, maxStandingWaitMs: 0, minInFlight: 2 });
+    admission.start();
+    const { commit } = awaitingCommit(admission);
+    vi.advanceTimersByTime(100);
+    expect(admission.behind()).toBeUndefined();
+    vi.advanceTimersByTime(1);
+    expect(admission.behind()).toMatchObject({ cause: 'commit_wait', reason: expect.stringMatching(/^audit records have waited 101 ms for their commit$/) });
+    await commit();
+    expect(admission.behind()).toBeUndefined();
+    admission.close();
+  });
+
+  it('never refuses for a commit with its limit at 0, though the loop\'s is on', async () => {
+    const admission = new AdmissionControl({ maxLagMs: 50, maxCommitWaitMs: 0, maxStandingWaitMs: 0, minInFlight: 2 });
+    admission.start();
+    const { commit } = awaitingCommit(admission);
+    vi.advanceTimersByTime(10_000); // the probe keeps running on time: no lag
+    expect(admission.behind()).toBeUndefined();
+    await commit();
+    admission.close();
+  });
+});

@@ -15,7 +15,7 @@ export interface TestApp {
  */
 export async function startTestApp(options: { database?: DatabaseKind; env?: NodeJS.ProcessEnv } = {}): Promise<TestApp> {
   let drop: (() => Promise<void>) | undefined;
-  // Load shedding by lag and by expected queue wait is off unless a test asks for it: tests share
+  // Load shedding (by lag, commit wait, standing wait and expected queue wait) is off unless a test asks for it: tests share
   // the app's event loop and the machine's cores, and their own work (building big requests,
   // bursts of them) would look like an overloaded service.
   const env: NodeJS.ProcessEnv = {
