@@ -13,8 +13,10 @@
  *    size, so unlike a request's age this does not mistake a big request for a backlog.) Its
  *    limit (config.ts) is the whole 100 ms objective, not half like the loop's: a store that
  *    pauses for less delays the answers behind it without making them late, and refusing
- *    meanwhile turns short waits into 503s, each retried a second later (with the loop's 50 ms
- *    such refusals ended rate searches whose P99 was under 45 ms: commit 95914c4).
+ *    meanwhile turns short waits into 503s, each retried a second later. At 450 req/s on a
+ *    PostgreSQL server, four alternating rounds of 20 s each, 50 ms refused 0, 0, 13 and 20 for
+ *    commit waits and 100 ms none, with the same accepted P99 (15.0–16.5 against 15.4–24.0 ms);
+ *    on PGlite at 800 req/s neither refused for it in four rounds.
  *  - anywhere, including the cores themselves when threads outnumber them: validations keep
  *    waiting (a validation's wait is its time in the service less its own work in the worker).
  *    Symptom: the median wait of the validations answered in an interval is above
