@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { migrate } from '../src/storage/migrate.js';
 import { PGliteDatabase } from '../src/storage/pglite.js';
 import { DEFAULT_GROUP_COMMIT, ValidationRepository } from '../src/storage/validation-repository.js';
-import { runLoad, withCpu, withRefusalCauses, type LoadResult } from './support/load-generator.js';
+import { measuredLoad, type LoadResult } from './support/load-generator.js';
 import { startService } from './support/processes.js';
 import { describeStep, refusalCauses } from './support/rate-search.js';
 import { addPolicies, realisticBodies } from './support/realistic-mix.js';
@@ -59,8 +59,7 @@ async function round(template: string | undefined, rate: number): Promise<LoadRe
       await addPolicies(service.url);
       const url = `${service.url}/api/v1/validate`;
       await warmUpServer(url, bodies, rate);
-      return await withRefusalCauses(service.refusalsByCause, (onRecordingStart) =>
-        withCpu(() => service.cpuTimes(), () => runLoad({ url, bodies, rate, durationMs: WINDOW_MS, warmupMs: WINDOWS.warmup, onRecordingStart })));
+      return await measuredLoad(service, { url, bodies, rate, durationMs: WINDOW_MS, warmupMs: WINDOWS.warmup });
     } finally {
       await service.stop();
     }

@@ -6,7 +6,7 @@
  * Run alone (after npm run build): npx tsx bench/events.bench.ts [--quick] [sustainable req/s]
  */
 import { MockKafkaBroker, kcatAvailable } from '../test/support/kafka.js';
-import { runLoad, withCpu, withRefusalCauses } from './support/load-generator.js';
+import { measuredLoad } from './support/load-generator.js';
 import { startService, type ServerProcess } from './support/processes.js';
 import { describeStep, refusalCauses } from './support/rate-search.js';
 import { addPolicies, realisticBodies } from './support/realistic-mix.js';
@@ -43,8 +43,7 @@ if (!kcatAvailable) {
           await addPolicies(service.url);
           const url = `${service.url}/api/v1/validate`;
           await warmUpServer(url, bodies, rate);
-          const load = await withRefusalCauses(service.refusalsByCause, (onRecordingStart) =>
-            withCpu(service.cpuTimes, () => runLoad({ url, bodies, rate, durationMs: WINDOWS.report, warmupMs: WINDOWS.warmup, onRecordingStart })));
+          const load = await measuredLoad(service, { url, bodies, rate, durationMs: WINDOWS.report, warmupMs: WINDOWS.warmup });
           const atEnd = await backlog(service);
           const started = performance.now();
           let drainedMs: number | string = 'n/a (no broker)';

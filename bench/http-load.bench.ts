@@ -7,7 +7,7 @@
  * Run alone (after npm run build): npx tsx bench/http-load.bench.ts [--quick]
  */
 import { withDecisionId } from '../src/body-template.js';
-import { runLoad, withCpu, withRefusalCauses, type LoadResult } from './support/load-generator.js';
+import { measuredLoad, type LoadResult } from './support/load-generator.js';
 import { LOCAL_POSTGRES_URL, postgresProblem } from './support/postgres-server.js';
 import { startService, type ServerProcess } from './support/processes.js';
 import { describeStep, findSustainableRate } from './support/rate-search.js';
@@ -61,8 +61,7 @@ async function loadCase(server: ServerProcess, positions: number, startRate: num
   // No sustainable rate at all (P99 ≥ 100 ms even at the lowest step): report the lowest step's rate instead.
   const lowest = Math.min(...search.steps.map((step) => step.offeredRate));
   const rate = search.sustainableRate > 0 ? +(search.sustainableRate * REPORT_SHARE).toPrecision(3) : lowest;
-  const atReportRate = await withRefusalCauses(server.refusalsByCause, (onRecordingStart) => withCpu(server.cpuTimes, () =>
-    runLoad({ url: `${url}/api/v1/validate`, bodies, rate, durationMs: WINDOWS.report * windowScale, warmupMs: WINDOWS.warmup, onRecordingStart })));
+  const atReportRate = await measuredLoad(server, { url: `${url}/api/v1/validate`, bodies, rate, durationMs: WINDOWS.report * windowScale, warmupMs: WINDOWS.warmup });
   const kinds = Object.entries(atReportRate.acceptedByLabel).map(([label, l]) => `${label} P99 ${l.p99Ms.toFixed(2)} ms`).join(', ');
   console.log(`${name} ${positions} at ${search.sustainableRate > 0 ? `${REPORT_SHARE * 100} %` : 'the lowest step'}: ${describeStep(atReportRate)} (${kinds})`);
   return { positions, sustainableRate: search.sustainableRate, steps: search.steps, atReportRate, violatingShare: share };

@@ -8,7 +8,7 @@
  */
 import { startPeer, type PeerKind } from './support/processes.js';
 import { describeStep, findSustainableRate } from './support/rate-search.js';
-import { runLoad, withCpu, type LoadResult } from './support/load-generator.js';
+import { measuredLoad, type LoadResult } from './support/load-generator.js';
 import { realisticBodies } from './support/realistic-mix.js';
 import { saveResult } from './support/results.js';
 import { REPORT_SHARE, SERVICE_WARMUP_MS, START_RATE_100, SUSTAINABLE_P99_MS, WINDOWS, warmUpServer } from './support/scenario.js';
@@ -35,8 +35,7 @@ for (const peer of PEERS) {
     let atReportRate: LoadResult | undefined;
     if (search.sustainableRate > 0) {
       const rate = +(search.sustainableRate * REPORT_SHARE).toPrecision(3);
-      atReportRate = await withCpu(server.cpuTimes, () =>
-        runLoad({ url: `${server.url}/api/v1/validate`, bodies, rate, durationMs: WINDOWS.report, warmupMs: WINDOWS.warmup }));
+      atReportRate = await measuredLoad(server, { url: `${server.url}/api/v1/validate`, bodies, rate, durationMs: WINDOWS.report, warmupMs: WINDOWS.warmup });
       console.log(`peer ${peer} at ${REPORT_SHARE * 100} %: ${describeStep(atReportRate)}`);
     }
     cases.push({ peer, sustainableRate: search.sustainableRate, steps: search.steps, ...(atReportRate ? { atReportRate } : {}) });

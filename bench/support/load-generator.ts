@@ -2,7 +2,7 @@ import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import * as hdr from 'hdr-histogram-js';
 import type { BodyTemplate } from '../../src/body-template.js';
-import type { CpuTimes } from './processes.js';
+import type { CpuTimes, ServerProcess } from './processes.js';
 
 /**
  * An open-model load generator: request i is due at start + i / rate whatever happened to the
@@ -68,7 +68,7 @@ export interface LoadResult {
   readonly notSent: number;
   /** Requests sent including the warm-up: what the server's CPU time over the whole run served. */
   readonly totalSent: number;
-  /** The server's CPU time per request over the whole run, when the caller measured it (withCpu). */
+  /** The server's CPU time per request over the whole run, when the caller measured it (measuredLoad). */
   readonly cpu?: CpuPerRequest;
   /** The service's 503 refusals during the run by the check that made them, when the caller read them (withRefusalCauses). */
   readonly refusalCauses?: Record<string, number>;
@@ -223,7 +223,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 }
 
 /** Runs `load` and adds the server's CPU time per request, read before and after. */
-export async function withCpu(
+async function withCpu(
   cpuTimes: () => CpuTimes,
   load: () => Promise<LoadResult>,
 ): Promise<LoadResult> {
@@ -256,4 +256,12 @@ export async function withRefusalCauses(
   const after = await refusalsByCause();
   const causes = Object.entries(after).map(([cause, n]) => [cause, n - (before[cause] ?? 0)] as const).filter(([, n]) => n > 0);
   return { ...result, refusalCauses: Object.fromEntries(causes) };
+}
+
+/**
+ * runLoad against a server, with its CPU time per request over the run and, for the service, its
+ * refusals by cause in the recorded window (a peer has none to read).
+ */
+export function measuredLoad(server: Pick<ServerProcess, 'cpuTimes' | 'refusalsByCause'>, options: LoadOptions): Promise<LoadResult> {
+  return withRefusalCauses(server.refusalsByCause, (onRecordingStart) => withCpu(server.cpuTimes, () => runLoad({ ...options, onRecordingStart })));
 }

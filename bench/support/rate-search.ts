@@ -1,5 +1,5 @@
 import type { RefusalCause } from '../../src/observability/metrics.js';
-import { cpuText, runLoad, withCpu, withRefusalCauses, type LoadResult } from './load-generator.js';
+import { cpuText, measuredLoad, runLoad, type LoadOptions, type LoadResult } from './load-generator.js';
 import type { ServerProcess } from './processes.js';
 import type { BodyTemplate } from '../../src/body-template.js';
 
@@ -68,13 +68,10 @@ export async function findSustainableRate(options: SearchOptions): Promise<Searc
   const minRate = options.minRate ?? 0.5;
   // Three significant digits: integers for hundreds of req/s, fractions for big requests.
   const round = (r: number) => +r.toPrecision(3);
-  const run = (rate: number, durationMs: number, onRecordingStart?: () => void) =>
-    runLoad({ url: options.url, bodies: options.bodies, rate, durationMs, warmupMs: options.warmupMs, onRecordingStart });
+  const load = (rate: number, durationMs: number): LoadOptions => ({ url: options.url, bodies: options.bodies, rate, durationMs, warmupMs: options.warmupMs });
+  const run = (rate: number, durationMs: number) => runLoad(load(rate, durationMs));
   const step = async (rate: number) => {
-    const server = options.server;
-    const result = server
-      ? await withRefusalCauses(server.refusalsByCause, (onRecordingStart) => withCpu(server.cpuTimes, () => run(rate, options.stepMs, onRecordingStart)))
-      : await run(rate, options.stepMs);
+    const result = options.server ? await measuredLoad(options.server, load(rate, options.stepMs)) : await run(rate, options.stepMs);
     steps.push(result);
     console.log(`${options.label ?? 'load'}: ${describeStep(result)}`);
     // Let a backlog from an overloaded step clear before the next one.

@@ -27,7 +27,7 @@ export interface ValidationPhases {
 
 export type RefusalCause = AdmissionCause | PoolRefusalCause;
 /** Every cause, as a record so that the compiler rejects a cause left out. */
-const REFUSAL_CAUSES = Object.keys({
+export const REFUSAL_CAUSES = Object.keys({
   in_flight_limit: true, event_loop_lag: true, commit_wait: true, queue_wait: true, queue_full: true,
 } satisfies Record<RefusalCause, true>) as RefusalCause[];
 

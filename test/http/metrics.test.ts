@@ -1,8 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REFUSAL_CAUSES } from '../../src/observability/metrics.js';
 import { THREAD_NAMES } from '../../src/observability/threads.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { REFUSAL_CAUSES, sample } from '../support/metrics.js';
+import { sample } from '../support/metrics.js';
 import { unpublishedCount, waitUntil } from '../support/outbox.js';
 
 const example = JSON.parse(readFileSync(new URL('../fixtures/contract-example.json', import.meta.url), 'utf8'));

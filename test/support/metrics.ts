@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { RefusalCause } from '../../src/observability/metrics.js';
+import { REFUSAL_CAUSES, type RefusalCause } from '../../src/observability/metrics.js';
 
 /** The value of one sample in Prometheus text, e.g. sample(text, 'x_total', { outcome: 'ok' }). */
 export function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -14,10 +14,6 @@ export function sample(text: string, name: string, labels: Record<string, string
   return undefined;
 }
 
-/** Every cause the service names, as a record so that the compiler rejects one left out. */
-export const REFUSAL_CAUSES = Object.keys({
-  in_flight_limit: true, event_loop_lag: true, commit_wait: true, queue_wait: true, queue_full: true,
-} satisfies Record<RefusalCause, true>) as RefusalCause[];
 export type RefusalCounts = Record<RefusalCause, number>;
 /** Every cause at zero: what a fresh service shows, and the base of an expected count. */
 export const NONE_REFUSED: RefusalCounts = Object.fromEntries(REFUSAL_CAUSES.map((cause) => [cause, 0])) as RefusalCounts;
