@@ -1,6 +1,7 @@
 /**
  * The real service (node dist/src/main.js) under open-model load: the offered rate steps up until
- * P99 reaches 100 ms or anything fails, then runs longer at 70 % of the highest sustainable rate;
+ * P99 reaches 100 ms or anything fails (SEARCHES times; the median counts), then runs longer at
+ * 70 % of the highest sustainable rate;
  * for 100-position requests (the realistic mix) and for 10,000-position ones. The 100-position
  * case runs again with a PostgreSQL server (PES_BENCH_POSTGRES_URL, else the local test server;
  * skipped, and said so, when unreachable), as a production deployment would store its records.
@@ -10,15 +11,18 @@ import { withDecisionId } from '../src/body-template.js';
 import { measuredLoad, type LoadResult } from './support/load-generator.js';
 import { LOCAL_POSTGRES_URL, postgresProblem } from './support/postgres-server.js';
 import { startService, type ServerProcess } from './support/processes.js';
-import { describeStep, findSustainableRate } from './support/rate-search.js';
+import { describeStep, findSustainableRateRepeatedly, type SearchResult } from './support/rate-search.js';
 import { addPolicies, realisticBodies } from './support/realistic-mix.js';
 import { saveResult } from './support/results.js';
-import { REPORT_SHARE, SERVICE_WARMUP_MS, START_RATE_100, SUSTAINABLE_P99_MS, WINDOWS, databaseLabel, serviceOptions, warmUpServer } from './support/scenario.js';
+import { REPORT_SHARE, SEARCHES, SERVICE_WARMUP_MS, START_RATE_100, SUSTAINABLE_P99_MS, WINDOWS, databaseLabel, serviceOptions, warmUpServer } from './support/scenario.js';
 
 export interface LoadCase {
   readonly positions: number;
+  /** The median search's (see findSustainableRateRepeatedly). */
   readonly sustainableRate: number;
-  readonly steps: LoadResult[];
+  readonly steps: readonly LoadResult[];
+  /** Every search, in the order run. */
+  readonly searches: readonly SearchResult[];
   /** At REPORT_SHARE of the sustainable rate, for a longer window. */
   readonly atReportRate: LoadResult;
   readonly violatingShare: number;
@@ -54,17 +58,17 @@ async function loadCase(server: ServerProcess, positions: number, startRate: num
   const url = server.url;
   const bodies = realisticBodies(positions, bodyCount);
   const share = await violatingShare(url, positions);
-  const search = await findSustainableRate({
+  const search = await findSustainableRateRepeatedly({
     url: `${url}/api/v1/validate`, bodies, startRate, p99LimitMs: SUSTAINABLE_P99_MS,
     stepMs: WINDOWS.step * windowScale, warmupMs: WINDOWS.warmup * windowScale, label: `${name} ${positions}`, server, minRate,
-  });
+  }, SEARCHES);
   // No sustainable rate at all (P99 ≥ 100 ms even at the lowest step): report the lowest step's rate instead.
   const lowest = Math.min(...search.steps.map((step) => step.offeredRate));
   const rate = search.sustainableRate > 0 ? +(search.sustainableRate * REPORT_SHARE).toPrecision(3) : lowest;
   const atReportRate = await measuredLoad(server, { url: `${url}/api/v1/validate`, bodies, rate, durationMs: WINDOWS.report * windowScale, warmupMs: WINDOWS.warmup });
   const kinds = Object.entries(atReportRate.acceptedByLabel).map(([label, l]) => `${label} P99 ${l.p99Ms.toFixed(2)} ms`).join(', ');
   console.log(`${name} ${positions} at ${search.sustainableRate > 0 ? `${REPORT_SHARE * 100} %` : 'the lowest step'}: ${describeStep(atReportRate)} (${kinds})`);
-  return { positions, sustainableRate: search.sustainableRate, steps: search.steps, atReportRate, violatingShare: share };
+  return { positions, sustainableRate: search.sustainableRate, steps: search.steps, searches: search.searches, atReportRate, violatingShare: share };
 }
 
 /** A service's warm-up, before its searches: 100-position requests at their search's first rate. */

@@ -9,10 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { PROJECT_ROOT } from '../src/paths.js';
 import { fitCostModel, positionsOnlyError, predict } from './support/linear-fit.js';
 import { cpuText, type LatencySummary, type LoadResult } from './support/load-generator.js';
-import { refusalCauses } from './support/rate-search.js';
+import { boundary, causesText, errorsText, int, ms, pct, rate, ratesText, repeated, searchesText, spreadText } from './support/report-text.js';
 import { lineChart, type Series } from './support/svg-plot.js';
 import {
-  RESULTS_FILE, type EngineResult, type HttpLoadCase, type HttpLoadResult, type HttpPeersResult, type OverloadResult, type PoolResult, type SolverResult,
+  RESULTS_FILE, type EngineResult, type HttpLoadCase, type HttpLoadResult, type HttpPeersResult, type OverloadResult, type PoolResult, type SearchRun, type SolverResult,
   type SuiteResults,
 } from './support/suite-results.js';
 
@@ -21,20 +21,10 @@ const KNOWN = new Set(['engine', 'pool', 'solver', 'http-load', 'http-peers', 'o
 const TARGETS = { ceilingShare: 0.5, p99AtReportMs: 10, p99LargeMs: 50, linearFitError: 0.25, rssGrowthMb: 256 };
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#17becf'];
 
-const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
-const pct = (v: number) => `${(v * 100).toFixed(0)} %`;
-const int = (v: number) => Math.round(v).toLocaleString('en-US');
 const met = (ok: boolean | undefined) => (ok === undefined ? 'not measured' : ok ? '**met**' : '**not met**');
 const table = (head: string[], rows: Array<Array<string | number>>) =>
   [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 const latencyCells = (l: LatencySummary) => [ms(l.p50Ms), ms(l.p99Ms), ms(l.p999Ms), ms(l.maxMs)];
-/** " (in-flight limit 3)": which of the service's checks refused, when the run read them and any did. */
-const causesText = (r: LoadResult) => {
-  const causes = refusalCauses(r);
-  return causes ? ` (${causes})` : '';
-};
-/** "3 errors (in-flight limit 3)", "1 error", "0 errors". */
-const errorsText = (r: LoadResult) => `${int(r.errors)} ${r.errors === 1 ? 'error' : 'errors'}${causesText(r)}`;
 const statuses = (r: LoadResult) => Object.entries(r.statuses).map(([s, n]) => `${s}: ${int(n)}`).join(', ') + causesText(r);
 
 function resultOf<T>(results: SuiteResults, scenario: string): T | undefined {
@@ -43,7 +33,6 @@ function resultOf<T>(results: SuiteResults, scenario: string): T | undefined {
 
 const cpuCell = (r?: LoadResult) => (r?.cpu ? cpuText(r.cpu, ms) : '–');
 const CPU_LEGEND = 'main thread / other threads, these split by role where the run recorded it; rest: V8\'s GC and compiler helpers, libuv';
-const rate = (v: number) => (v >= 100 ? int(v) : `${+v.toPrecision(3)}`);
 
 function stepRows(steps: readonly LoadResult[]): Array<Array<string | number>> {
   return [...steps].sort((a, b) => a.offeredRate - b.offeredRate)
@@ -57,14 +46,6 @@ const byLabel = (r: LoadResult) => {
 };
 
 const STEP_HEAD = ['offered req/s', 'achieved 2xx/s', 'P50 ms', 'P99 ms', 'P99.9 ms', 'max ms', 'errors', 'server CPU ms per request: main / other threads'];
-/** " (the step above it, 900 req/s, failed on 3 errors (in-flight limit 3); its P99 was 33.6 ms)": what ended the search. */
-function boundary(steps: readonly LoadResult[], sustainableRate: number, p99LimitMs: number): string {
-  const next = [...steps].filter((s) => s.offeredRate > sustainableRate).sort((a, b) => a.offeredRate - b.offeredRate)[0];
-  if (!next) return '';
-  const slow = next.accepted.p99Ms >= p99LimitMs;
-  const failures = [...(next.errors > 0 ? [errorsText(next)] : []), ...(slow ? [`P99 ${ms(next.accepted.p99Ms)} ms`] : [])];
-  return ` (the step above it, ${rate(next.offeredRate)} req/s, failed on ${failures.join(' and ')}${slow ? '' : `; its P99 was ${ms(next.accepted.p99Ms)} ms`})`;
-}
 
 /** The search step run at the sustainable rate (the one that set it). */
 const stepAt = (steps: readonly LoadResult[], offered: number) => steps.find((s) => s.offeredRate === offered);
@@ -77,7 +58,7 @@ function targets(engine?: FittedEngine, load?: HttpLoadResult, peers?: HttpPeers
   const rows: string[][] = [
     [
       `validate throughput ≥ ${pct(TARGETS.ceilingShare)} of the bare-route ceiling (100 positions)`,
-      share === undefined ? '–' : `${int(small!.sustainableRate)} / ${int(bare!.sustainableRate)} req/s = ${pct(share)}`,
+      share === undefined ? '–' : `${int(small!.sustainableRate)} / ${int(bare!.sustainableRate)} req/s = ${pct(share)}${spreadText(small!, bare!)}`,
       met(share === undefined ? undefined : share >= TARGETS.ceilingShare),
     ],
     [
@@ -223,6 +204,9 @@ function loadSection(load: HttpLoadResult, peers?: HttpPeersResult): string {
     'Open model: requests leave on a fixed schedule whatever the answers, and each latency counts from the request\'s',
     'due time, so a slow server cannot hide its queue. A step is *sustainable* when its P99 stays under',
     `${load.p99LimitMs} ms with no error; the rate steps up by 1.5× and the boundary is then narrowed twice.`,
+    ...(load.cases.some((c) => repeated(c))
+      ? ['One search is one draw (a single refusal ends it), so each case is searched several times in a row and the median search is reported.']
+      : []),
     'The service\'s refusals (503) name the check that made them, from its `pes_overload_refusals_total` (where the run read it):',
     'the limit on validations in flight, event-loop lag, commit wait, or the pool\'s queue (wait or count).',
     ...(load.serverWarmupMs
@@ -242,15 +226,18 @@ function loadSection(load: HttpLoadResult, peers?: HttpPeersResult): string {
 
 function caseBlock(title: string, c: HttpLoadCase, load: HttpLoadResult): string[] {
   const r = c.atReportRate;
+  const searches = repeated(c);
   return [
     `### ${title}`,
     '',
     c.sustainableRate > 0
-      ? `Highest sustainable rate: **${rate(c.sustainableRate)} req/s**${boundary(c.steps, c.sustainableRate, load.p99LimitMs)}. At ${pct(load.reportShare)} of it (${rate(r.offeredRate)} req/s for ${r.durationMs / 1000} s):`
+      ? `Highest sustainable rate: **${rate(c.sustainableRate)} req/s**${searches ? searchesText(searches, load.p99LimitMs, 'service') : boundary(c.steps, c.sustainableRate, load.p99LimitMs)}. ` +
+        `At ${pct(load.reportShare)} of it (${rate(r.offeredRate)} req/s for ${r.durationMs / 1000} s):`
       : `**No step was sustainable** (P99 ≥ ${load.p99LimitMs} ms even at the lowest rate). At the lowest rate (${rate(r.offeredRate)} req/s for ${r.durationMs / 1000} s):`,
     `P50 **${ms(r.accepted.p50Ms)} ms**, P99 **${ms(r.accepted.p99Ms)} ms**, P99.9 **${ms(r.accepted.p999Ms)} ms**, ${rate(r.achievedRate)} answers/s, ${errorsText(r)};`,
     `server CPU per request ${cpuCell(r)} ms (${r.cpu?.validationMs || r.cpu?.databaseMs ? CPU_LEGEND : 'main thread / other threads'}).${byLabel(r)}`,
     '',
+    ...(searches ? ['The steps of the median search:', ''] : []),
     table(STEP_HEAD, stepRows(c.steps)),
     '',
   ];
@@ -273,13 +260,18 @@ function peersSection(peers: HttpPeersResult, load?: HttpLoadResult): string {
     pool: 'the same through the worker pool, raw body to the worker; no database',
   };
   const share = (v: number) => (bare ? pct(v / bare) : '–');
+  // The median, and every search's rate when several ran.
+  const rateCell = (c: { sustainableRate: number; searches?: SearchRun[] }) => {
+    const searches = repeated(c);
+    return searches ? `${int(c.sustainableRate)} (${ratesText(searches)})` : int(c.sustainableRate);
+  };
   const atShare = (r?: LoadResult) => (r ? `${ms(r.accepted.p50Ms)} / ${ms(r.accepted.p99Ms)} at ${int(r.offeredRate)} req/s` : '–');
   const rows = peers.cases.map((c) => [
-    what[c.peer], int(c.sustainableRate), share(c.sustainableRate), atShare(c.atReportRate), cpuCell(stepAt(c.steps, c.sustainableRate)),
+    what[c.peer], rateCell(c), share(c.sustainableRate), atShare(c.atReportRate), cpuCell(stepAt(c.steps, c.sustainableRate)),
   ]);
   if (serviceCase) {
     rows.push([
-      'the service: pool + audit record committed before the answer', int(serviceCase.sustainableRate), share(serviceCase.sustainableRate),
+      'the service: pool + audit record committed before the answer', rateCell(serviceCase), share(serviceCase.sustainableRate),
       atShare(serviceCase.atReportRate), cpuCell(stepAt(serviceCase.steps, serviceCase.sustainableRate)),
     ]);
   }
@@ -291,9 +283,9 @@ function peersSection(peers: HttpPeersResult, load?: HttpLoadResult): string {
     'Each server is also loaded at the same share of its own highest rate as the service\'s headline latency: on two cores shared',
     'with the load generator, that is what even a route without a pool or a database keeps at that load.',
     '',
-    table(['server', 'highest sustainable req/s', 'share of the ceiling', `P50 / P99 ms at ${pct(peers.reportShare ?? 0.7)} of its rate`, 'CPU ms per request: main / other threads'], rows),
+    table(['server', `highest sustainable req/s${peers.cases.some((c) => repeated(c)) ? ' (each search\'s, in the order run; the median counts)' : ''}`, 'share of the ceiling', `P50 / P99 ms at ${pct(peers.reportShare ?? 0.7)} of its rate`, 'CPU ms per request: main / other threads'], rows),
     '',
-    ...peers.cases.flatMap((c) => [`<details><summary>${c.peer}: every step</summary>`, '', table(STEP_HEAD, stepRows(c.steps)), '', '</details>', '']),
+    ...peers.cases.flatMap((c) => [`<details><summary>${c.peer}: every step${repeated(c) ? ' of the median search' : ''}</summary>`, '', table(STEP_HEAD, stepRows(c.steps)), '', '</details>', '']),
   ].join('\n');
 }
 

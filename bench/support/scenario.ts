@@ -36,6 +36,12 @@ export async function warmUpServer(url: string, bodies: readonly BodyTemplate[],
   await runLoad({ url, bodies, rate, durationMs: SERVICE_WARMUP_MS, warmupMs: 0 });
 }
 
+/**
+ * Rate searches per server and case, one after another; the median one is reported
+ * (findSustainableRateRepeatedly says why one is not enough). Two when --quick: the code is exercised.
+ */
+export const SEARCHES = quick ? 2 : 3;
+
 /** Where the searches for 100-position requests start (req/s), the service's and its peers' alike. */
 export const START_RATE_100 = 400;
 

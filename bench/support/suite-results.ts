@@ -75,10 +75,19 @@ export interface SolverResult {
   path: SolverPathRow[];
 }
 
-export interface HttpLoadCase {
-  positions: number;
+/** One rate search's outcome (bench/support/rate-search.ts). */
+export interface SearchRun {
   sustainableRate: number;
   steps: LoadResult[];
+}
+
+export interface HttpLoadCase {
+  positions: number;
+  /** The median search's rate and steps, when several ran. */
+  sustainableRate: number;
+  steps: LoadResult[];
+  /** Every search, in the order run; absent from results written before the searches were repeated (2026-12-07). */
+  searches?: SearchRun[];
   atReportRate: LoadResult;
   violatingShare: number;
 }
@@ -103,7 +112,7 @@ export interface HttpPeersResult extends WarmedUp {
   p99LimitMs: number;
   /** Absent from results written before the peers were also run at this share of their rate. */
   reportShare?: number;
-  cases: Array<{ peer: 'bare' | 'inline' | 'pool'; sustainableRate: number; steps: LoadResult[]; atReportRate?: LoadResult }>;
+  cases: Array<{ peer: 'bare' | 'inline' | 'pool'; sustainableRate: number; steps: LoadResult[]; searches?: SearchRun[]; atReportRate?: LoadResult }>;
 }
 
 export interface OverloadResult extends WarmedUp {

@@ -1,0 +1,64 @@
+/** How the benchmark page words its figures (bench/report.ts): numbers, errors, and what ended a rate search. */
+import type { LoadResult } from './load-generator.js';
+import { refusalCauses } from './rate-search.js';
+import type { SearchRun } from './suite-results.js';
+
+export const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
+export const pct = (v: number) => `${(v * 100).toFixed(0)} %`;
+export const int = (v: number) => Math.round(v).toLocaleString('en-US');
+export const rate = (v: number) => (v >= 100 ? int(v) : `${+v.toPrecision(3)}`);
+
+/** " (in-flight limit 3)": which of the service's checks refused, when the run read them and any did. */
+export const causesText = (r: LoadResult) => {
+  const causes = refusalCauses(r);
+  return causes ? ` (${causes})` : '';
+};
+/** "3 errors (in-flight limit 3)", "1 error", "0 errors". */
+export const errorsText = (r: LoadResult) => `${int(r.errors)} ${r.errors === 1 ? 'error' : 'errors'}${causesText(r)}`;
+
+/** The first step above the sustainable rate: the one that ended the search. */
+const stepAbove = (steps: readonly LoadResult[], sustainableRate: number): LoadResult | undefined =>
+  [...steps].filter((s) => s.offeredRate > sustainableRate).sort((a, b) => a.offeredRate - b.offeredRate)[0];
+
+/** "900 req/s, failed on 3 errors (in-flight limit 3); its P99 was 33.6 ms": the step that ended a search, and why. */
+function failedStepText(step: LoadResult, p99LimitMs: number): string {
+  const slow = step.accepted.p99Ms >= p99LimitMs;
+  const failures = [...(step.errors > 0 ? [errorsText(step)] : []), ...(slow ? [`P99 ${ms(step.accepted.p99Ms)} ms`] : [])];
+  return `${rate(step.offeredRate)} req/s, failed on ${failures.join(' and ')}${slow ? '' : `; its P99 was ${ms(step.accepted.p99Ms)} ms`}`;
+}
+
+/** " (the step above it, 900 req/s, failed on 3 errors (in-flight limit 3); its P99 was 33.6 ms)": what ended the search. */
+export function boundary(steps: readonly LoadResult[], sustainableRate: number, p99LimitMs: number): string {
+  const next = stepAbove(steps, sustainableRate);
+  return next ? ` (the step above it, ${failedStepText(next, p99LimitMs)})` : '';
+}
+
+const COUNT_WORDS = ['no', 'one', 'two', 'three', 'four', 'five'];
+const countWord = (n: number) => COUNT_WORDS[n] ?? int(n);
+
+/** A case's searches when several ran, one after another on the same server (results before 2026-12-07 have none). */
+export const repeated = (c: { searches?: SearchRun[] }): SearchRun[] | undefined => (c.searches && c.searches.length > 1 ? c.searches : undefined);
+
+/** "720, 900 and 1,160": the searches' rates in the order run. */
+export function ratesText(searches: readonly SearchRun[]): string {
+  const rates = searches.map((s) => rate(s.sustainableRate));
+  return rates.length > 1 ? `${rates.slice(0, -1).join(', ')} and ${rates.at(-1)}` : rates.join('');
+}
+
+/**
+ * ", the median of three searches run one after another on the same service, which found 720 req/s
+ * (the step above it, 810 req/s, failed on 3 errors (in-flight limit 3); its P99 was 40.1 ms); …": every search and what ended it.
+ */
+export function searchesText(searches: readonly SearchRun[], p99LimitMs: number, server: string): string {
+  const each = searches.map((search) => `${rate(search.sustainableRate)} req/s${boundary(search.steps, search.sustainableRate, p99LimitMs)}`);
+  return `, the median of ${countWord(searches.length)} searches run one after another on the same ${server}, which found ${each.join('; ')}`;
+}
+
+/** " (medians of three searches each: the service's found 720, 900 and 1,160 req/s, the bare route's …)" */
+export function spreadText(service: { searches?: SearchRun[] }, bare: { searches?: SearchRun[] }): string {
+  const ours = repeated(service);
+  const theirs = repeated(bare);
+  if (!ours || !theirs) return '';
+  const count = ours.length === theirs.length ? ` of ${countWord(ours.length)} searches each` : '';
+  return ` (medians${count}: the service's found ${ratesText(ours)} req/s, the bare route's ${ratesText(theirs)})`;
+}
