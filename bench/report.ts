@@ -11,6 +11,7 @@ import { fitCostModel, positionsOnlyError, predict } from './support/linear-fit.
 import { cpuText, type LatencySummary, type LoadResult } from './support/load-generator.js';
 import { boundary, causesText, errorsText, int, ms, pct, rate, ratesText, repeated, searchesText, spreadText } from './support/report-text.js';
 import { lineChart, type Series } from './support/svg-plot.js';
+import type { PhaseMeans } from './support/tail-breakdown.js';
 import {
   RESULTS_FILE, type EngineResult, type HttpLoadCase, type HttpLoadResult, type HttpPeersResult, type OverloadResult, type PoolResult, type SearchRun, type SolverResult,
   type SuiteResults,
@@ -237,8 +238,28 @@ function caseBlock(title: string, c: HttpLoadCase, load: HttpLoadResult): string
     `P50 **${ms(r.accepted.p50Ms)} ms**, P99 **${ms(r.accepted.p99Ms)} ms**, P99.9 **${ms(r.accepted.p999Ms)} ms**, ${rate(r.achievedRate)} answers/s, ${errorsText(r)};`,
     `server CPU per request ${cpuCell(r)} ms (${r.cpu?.validationMs || r.cpu?.databaseMs ? CPU_LEGEND : 'main thread / other threads'}).${byLabel(r)}`,
     '',
+    ...tailBlock(r),
     ...(searches ? ['The steps of the median search:', ''] : []),
     table(STEP_HEAD, stepRows(c.steps)),
+    '',
+  ];
+}
+
+/** Where the slowest answers' time went against the middle ones', when the service said (Server-Timing). */
+function tailBlock(r: LoadResult): string[] {
+  const tail = r.tail;
+  if (!tail) return [];
+  const row = (name: string, m: PhaseMeans) =>
+    [name, int(m.answers), ms(m.totalMs), ms(m.generatorMs), ms(m.elsewhereMs), ms(m.readMs), ms(m.queueMs), ms(m.workerMs), ms(m.commitMs)];
+  return [
+    'Where the time went at that rate (means in ms, from the service\'s `Server-Timing` and the load generator\'s clock): *generator late* is how',
+    'long after its due time a request left; *outside the handler* the sockets, HTTP parsing and either side\'s event loop; *pool queue*',
+    'the wait for a worker and the two hops; *commit* the wait for the audit record\'s commit.',
+    '',
+    table(
+      ['answers', 'count', 'total', 'generator late', 'outside the handler', 'body read', 'pool queue', 'worker', 'commit'],
+      [row(`slowest ${pct(tail.slowest.share)}`, tail.slowest), row('middle 10 % (45th–55th percentile)', tail.middle)],
+    ),
     '',
   ];
 }

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import * as hdr from 'hdr-histogram-js';
 import type { BodyTemplate } from '../../src/body-template.js';
 import type { CpuTimes, ServerProcess } from './processes.js';
+import { parseServerTiming, tailBreakdown, type TailBreakdown, type TimedAnswer } from './tail-breakdown.js';
 
 /**
  * An open-model load generator: request i is due at start + i / rate whatever happened to the
@@ -72,6 +73,8 @@ export interface LoadResult {
   readonly cpu?: CpuPerRequest;
   /** The service's 503 refusals during the run by the check that made them, when the caller read them (withRefusalCauses). */
   readonly refusalCauses?: Record<string, number>;
+  /** Where the 2xx answers' time went, when the server said so in a Server-Timing header (the service does; the peers do not). */
+  readonly tail?: TailBreakdown;
 }
 
 export interface CpuPerRequest {
@@ -116,6 +119,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const byLabel = new Map<string, hdr.Histogram>();
   const settled = options.settlingMs === undefined ? undefined : newHistogram();
   const statuses: Record<string, number> = {};
+  const timed: TimedAnswer[] = [];
   const warmupMs = options.warmupMs ?? 0;
   const maxInFlight = options.maxInFlight ?? 2_000;
   const intervalMs = 1000 / options.rate;
@@ -127,16 +131,18 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   let index = 0;
   const start = performance.now();
 
-  const record = (dueMs: number, status: string, label: string | undefined) => {
+  const record = (dueMs: number, status: string, label: string | undefined, sentMs = dueMs, serverTiming?: string) => {
     const recorded = dueMs >= warmupMs;
     if (!recorded) return;
-    const micros = Math.max(1, Math.round((performance.now() - start - dueMs) * 1000));
+    const totalMs = performance.now() - start - dueMs;
+    const micros = Math.max(1, Math.round(totalMs * 1000));
     statuses[status] = (statuses[status] ?? 0) + 1;
     if (!status.startsWith('2')) {
       refused.recordValue(micros);
       return;
     }
     accepted.recordValue(micros);
+    if (serverTiming) timed.push({ totalMs, sendLagMs: sentMs - dueMs, phases: parseServerTiming(serverTiming) });
     if (settled && dueMs - warmupMs >= options.settlingMs!) settled.recordValue(micros);
     if (label === undefined) return;
     let histogram = byLabel.get(label);
@@ -155,6 +161,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     inFlight++;
     totalSent++;
     if (dueMs >= warmupMs) sent++;
+    const sentMs = performance.now() - start;
     const req = request(
       {
         agent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST',
@@ -164,7 +171,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         res.resume();
         res.on('end', () => {
           inFlight--;
-          record(dueMs, String(res.statusCode), template.label);
+          const timing = res.headers['server-timing'];
+          record(dueMs, String(res.statusCode), template.label, sentMs, typeof timing === 'string' ? timing : undefined);
         });
       },
     );
@@ -203,6 +211,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   agent.destroy();
 
   const ok = accepted.totalCount;
+  const tail = tailBreakdown(timed);
   const result: LoadResult = {
     offeredRate: options.rate,
     durationMs: options.durationMs,
@@ -212,6 +221,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     refused: summary(refused),
     acceptedByLabel: Object.fromEntries([...byLabel].map(([label, histogram]) => [label, summary(histogram)])),
     ...(settled ? { acceptedAfterSettling: { ...summary(settled), settlingMs: options.settlingMs! } } : {}),
+    ...(tail ? { tail } : {}),
     statuses,
     // Refusals, socket errors, answers still missing after the drain, and requests never sent.
     errors: sent - ok + notSent,
