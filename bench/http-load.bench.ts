@@ -14,7 +14,7 @@ import { startService, type ServerProcess } from './support/processes.js';
 import { describeStep, findSustainableRateRepeatedly, type SearchResult } from './support/rate-search.js';
 import { addPolicies, realisticBodies } from './support/realistic-mix.js';
 import { saveResult } from './support/results.js';
-import { REPORT_SHARE, SEARCHES, SERVICE_WARMUP_MS, START_RATE_100, SUSTAINABLE_P99_MS, WINDOWS, databaseLabel, serviceOptions, warmUpServer } from './support/scenario.js';
+import { REPORT_SHARE, SEARCHES, reportRate, SERVICE_WARMUP_MS, START_RATE_100, SUSTAINABLE_P99_MS, WINDOWS, databaseLabel, serviceOptions, warmUpServer } from './support/scenario.js';
 
 export interface LoadCase {
   readonly positions: number;
@@ -64,7 +64,7 @@ async function loadCase(server: ServerProcess, positions: number, startRate: num
   }, SEARCHES);
   // No sustainable rate at all (P99 ≥ 100 ms even at the lowest step): report the lowest step's rate instead.
   const lowest = Math.min(...search.steps.map((step) => step.offeredRate));
-  const rate = search.sustainableRate > 0 ? +(search.sustainableRate * REPORT_SHARE).toPrecision(3) : lowest;
+  const rate = search.sustainableRate > 0 ? reportRate(search.sustainableRate) : lowest;
   const atReportRate = await measuredLoad(server, { url: `${url}/api/v1/validate`, bodies, rate, durationMs: WINDOWS.report * windowScale, warmupMs: WINDOWS.warmup });
   const kinds = Object.entries(atReportRate.acceptedByLabel).map(([label, l]) => `${label} P99 ${l.p99Ms.toFixed(2)} ms`).join(', ');
   console.log(`${name} ${positions} at ${search.sustainableRate > 0 ? `${REPORT_SHARE * 100} %` : 'the lowest step'}: ${describeStep(atReportRate)} (${kinds})`);

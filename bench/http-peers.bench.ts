@@ -1,9 +1,10 @@
 /**
- * Peers of the validate route, each its own process under the same open-model search as the
- * service (bench/http-load.bench.ts), as many times, the median counting: a bare Fastify route that parses and TypeBox-validates
- * the same 100-position body (the ceiling), the engine inline on the main thread, and the
- * engine through the worker pool; the last two without a database. Each is also run at 70 % of
- * its own highest sustainable rate, as the service is: the latency the machine itself allows there.
+ * Peers of the validate route, each its own process under the same open-model searches as the
+ * service (bench/http-load.bench.ts; the median one counts): a bare Fastify route that parses and
+ * TypeBox-validates the same 100-position body (the ceiling), the engine inline on the main
+ * thread, and the engine through the worker pool; the last two without a database. Each is also
+ * run at 70 % of its own highest sustainable rate, as the service is: the latency the machine
+ * itself allows there.
  * Run alone: npx tsx bench/http-peers.bench.ts [--quick]
  */
 import { startPeer, type PeerKind } from './support/processes.js';
@@ -11,7 +12,7 @@ import { describeStep, findSustainableRateRepeatedly, type SearchResult } from '
 import { measuredLoad, type LoadResult } from './support/load-generator.js';
 import { realisticBodies } from './support/realistic-mix.js';
 import { saveResult } from './support/results.js';
-import { REPORT_SHARE, SEARCHES, SERVICE_WARMUP_MS, START_RATE_100, SUSTAINABLE_P99_MS, WINDOWS, warmUpServer } from './support/scenario.js';
+import { REPORT_SHARE, SEARCHES, reportRate, SERVICE_WARMUP_MS, START_RATE_100, SUSTAINABLE_P99_MS, WINDOWS, warmUpServer } from './support/scenario.js';
 
 export interface PeerCase {
   readonly peer: PeerKind;
@@ -37,7 +38,7 @@ for (const peer of PEERS) {
     }, SEARCHES);
     let atReportRate: LoadResult | undefined;
     if (search.sustainableRate > 0) {
-      const rate = +(search.sustainableRate * REPORT_SHARE).toPrecision(3);
+      const rate = reportRate(search.sustainableRate);
       atReportRate = await measuredLoad(server, { url: `${server.url}/api/v1/validate`, bodies, rate, durationMs: WINDOWS.report, warmupMs: WINDOWS.warmup });
       console.log(`peer ${peer} at ${REPORT_SHARE * 100} %: ${describeStep(atReportRate)}`);
     }

@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROJECT_ROOT } from '../src/paths.js';
 import { fitCostModel, positionsOnlyError, predict } from './support/linear-fit.js';
-import { cpuText, type LatencySummary, type LoadResult } from './support/load-generator.js';
-import { boundary, causesText, errorsText, int, ms, pct, rate, ratesText, repeated, searchesText, spreadText } from './support/report-text.js';
+import type { LatencySummary, LoadResult } from './support/load-generator.js';
+import { loadSection, peersAtShare, peersSection } from './support/report-load.js';
+import { byLabel, errorsText, int, latencyCells, ms, pct, rate, spreadText, statuses, table } from './support/report-text.js';
 import { lineChart, type Series } from './support/svg-plot.js';
-import type { PhaseMeans } from './support/tail-breakdown.js';
 import {
-  RESULTS_FILE, type EngineResult, type HttpLoadCase, type HttpLoadResult, type HttpPeersResult, type OverloadResult, type PoolResult, type SearchRun, type SolverResult,
+  RESULTS_FILE, type EngineResult, type HttpLoadResult, type HttpPeersResult, type OverloadResult, type PoolResult, type SolverResult,
   type SuiteResults,
 } from './support/suite-results.js';
 
@@ -23,33 +23,10 @@ const TARGETS = { ceilingShare: 0.5, p99AtReportMs: 10, p99LargeMs: 50, linearFi
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#17becf'];
 
 const met = (ok: boolean | undefined) => (ok === undefined ? 'not measured' : ok ? '**met**' : '**not met**');
-const table = (head: string[], rows: Array<Array<string | number>>) =>
-  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-const latencyCells = (l: LatencySummary) => [ms(l.p50Ms), ms(l.p99Ms), ms(l.p999Ms), ms(l.maxMs)];
-const statuses = (r: LoadResult) => Object.entries(r.statuses).map(([s, n]) => `${s}: ${int(n)}`).join(', ') + causesText(r);
 
 function resultOf<T>(results: SuiteResults, scenario: string): T | undefined {
   return results.scenarios.find((s) => s.scenario === scenario && s.exitCode === 0)?.result as T | undefined;
 }
-
-const cpuCell = (r?: LoadResult) => (r?.cpu ? cpuText(r.cpu, ms) : '–');
-const CPU_LEGEND = 'main thread / other threads, these split by role where the run recorded it; rest: V8\'s GC and compiler helpers, libuv';
-
-function stepRows(steps: readonly LoadResult[]): Array<Array<string | number>> {
-  return [...steps].sort((a, b) => a.offeredRate - b.offeredRate)
-    .map((s) => [rate(s.offeredRate), rate(s.achievedRate), ...latencyCells(s.accepted), int(s.errors) + causesText(s), cpuCell(s)]);
-}
-
-/** " P99 by kind: compliant 4.1 ms, violating 9.3 ms." when the run labelled its bodies. */
-const byLabel = (r: LoadResult) => {
-  const labels = Object.entries(r.acceptedByLabel ?? {});
-  return labels.length ? ` P99 by kind: ${labels.map(([label, l]) => `${label} ${ms(l.p99Ms)} ms`).join(', ')}.` : '';
-};
-
-const STEP_HEAD = ['offered req/s', 'achieved 2xx/s', 'P50 ms', 'P99 ms', 'P99.9 ms', 'max ms', 'errors', 'server CPU ms per request: main / other threads'];
-
-/** The search step run at the sustainable rate (the one that set it). */
-const stepAt = (steps: readonly LoadResult[], offered: number) => steps.find((s) => s.offeredRate === offered);
 
 function targets(engine?: FittedEngine, load?: HttpLoadResult, peers?: HttpPeersResult, overload?: OverloadResult): string {
   const small = load?.cases.find((c) => c.positions === 100);
@@ -199,117 +176,6 @@ function poolSection(pool: PoolResult): string {
   ].join('\n');
 }
 
-function loadSection(load: HttpLoadResult, peers?: HttpPeersResult): string {
-  const out = [`## The service under load (${load.database})`, ''];
-  out.push(
-    'Open model: requests leave on a fixed schedule whatever the answers, and each latency counts from the request\'s',
-    'due time, so a slow server cannot hide its queue. A step is *sustainable* when its P99 stays under',
-    `${load.p99LimitMs} ms with no error; the rate steps up by 1.5× and the boundary is then narrowed twice.`,
-    ...(load.cases.some((c) => repeated(c))
-      ? ['One search is one draw (a single refusal ends it), so each case is searched several times in a row and the median search is reported.']
-      : []),
-    'The service\'s refusals (503) name the check that made them, from its `pes_overload_refusals_total` (where the run read it):',
-    'the limit on validations in flight, event-loop lag, commit wait, or the pool\'s queue (wait or count).',
-    ...(load.serverWarmupMs
-      ? [`Before measuring, the service${peers?.serverWarmupMs ? ' and each peer' : ''} got ${load.serverWarmupMs / 1000} s of unrecorded 100-position requests: a service's first seconds are slower.`]
-      : []),
-    '',
-  );
-  if (peers || load.cases.length) out.push('![Latency against offered load](benchmarks-latency.svg)', '');
-  for (const c of load.cases) out.push(...caseBlock(`${int(c.positions)} positions, 5 policies, ${pct(c.violatingShare)} of decisions violating`, c, load));
-  const pg = load.postgres;
-  if (pg?.case) {
-    out.push(...caseBlock(`100 positions again, with a ${pg.database}`, pg.case, load));
-    out.push('The CPU columns are the service process only; the PostgreSQL server\'s own processes share the same cores.', '');
-  } else if (pg?.skipped) out.push('### 100 positions with a PostgreSQL server', '', `**Skipped**: ${pg.skipped}.`, '');
-  return out.join('\n');
-}
-
-function caseBlock(title: string, c: HttpLoadCase, load: HttpLoadResult): string[] {
-  const r = c.atReportRate;
-  const searches = repeated(c);
-  return [
-    `### ${title}`,
-    '',
-    c.sustainableRate > 0
-      ? `Highest sustainable rate: **${rate(c.sustainableRate)} req/s**${searches ? searchesText(searches, load.p99LimitMs, 'service') : boundary(c.steps, c.sustainableRate, load.p99LimitMs)}. ` +
-        `At ${pct(load.reportShare)} of it (${rate(r.offeredRate)} req/s for ${r.durationMs / 1000} s):`
-      : `**No step was sustainable** (P99 ≥ ${load.p99LimitMs} ms even at the lowest rate). At the lowest rate (${rate(r.offeredRate)} req/s for ${r.durationMs / 1000} s):`,
-    `P50 **${ms(r.accepted.p50Ms)} ms**, P99 **${ms(r.accepted.p99Ms)} ms**, P99.9 **${ms(r.accepted.p999Ms)} ms**, ${rate(r.achievedRate)} answers/s, ${errorsText(r)};`,
-    `server CPU per request ${cpuCell(r)} ms (${r.cpu?.validationMs || r.cpu?.databaseMs ? CPU_LEGEND : 'main thread / other threads'}).${byLabel(r)}`,
-    '',
-    ...tailBlock(r),
-    ...(searches ? ['The steps of the median search:', ''] : []),
-    table(STEP_HEAD, stepRows(c.steps)),
-    '',
-  ];
-}
-
-/** Where the slowest answers' time went against the middle ones', when the service said (Server-Timing). */
-function tailBlock(r: LoadResult): string[] {
-  const tail = r.tail;
-  if (!tail) return [];
-  const row = (name: string, m: PhaseMeans) =>
-    [name, int(m.answers), ms(m.totalMs), ms(m.generatorMs), ms(m.elsewhereMs), ms(m.readMs), ms(m.queueMs), ms(m.workerMs), ms(m.commitMs)];
-  return [
-    'Where the time went at that rate (means in ms, from the service\'s `Server-Timing` and the load generator\'s clock): *generator late* is how',
-    'long after its due time a request left; *outside the handler* the sockets, HTTP parsing and either side\'s event loop; *pool queue*',
-    'the wait for a worker and the two hops; *commit* the wait for the audit record\'s commit.',
-    '',
-    table(
-      ['answers', 'count', 'total', 'generator late', 'outside the handler', 'body read', 'pool queue', 'worker', 'commit'],
-      [row(`slowest ${pct(tail.slowest.share)}`, tail.slowest), row('middle 10 % (45th–55th percentile)', tail.middle)],
-    ),
-    '',
-  ];
-}
-
-/** The peers' P99 at the same share of their own rates: what this machine allows there, for comparison. */
-function peersAtShare(peers?: HttpPeersResult): string {
-  const at = (peers?.cases ?? []).filter((c) => c.atReportRate);
-  if (at.length === 0) return '';
-  return `. The peers at ${pct(peers!.reportShare ?? 0.7)} of their own rates: ` +
-    at.map((c) => `${c.peer} P99 ${ms(c.atReportRate!.accepted.p99Ms)} ms at ${int(c.atReportRate!.offeredRate)} req/s`).join(', ');
-}
-
-function peersSection(peers: HttpPeersResult, load?: HttpLoadResult): string {
-  const serviceCase = load?.cases.find((c) => c.positions === peers.positions);
-  const bare = peers.cases.find((c) => c.peer === 'bare')?.sustainableRate ?? 0;
-  const what: Record<string, string> = {
-    bare: 'bare Fastify route: parse, TypeBox-validate, answer a small object (the ceiling)',
-    inline: 'a worker\'s work (evaluate + suggested adjustment) inline on the main thread; no pool, no database',
-    pool: 'the same through the worker pool, raw body to the worker; no database',
-  };
-  const share = (v: number) => (bare ? pct(v / bare) : '–');
-  // The median, and every search's rate when several ran.
-  const rateCell = (c: { sustainableRate: number; searches?: SearchRun[] }) => {
-    const searches = repeated(c);
-    return searches ? `${int(c.sustainableRate)} (${ratesText(searches)})` : int(c.sustainableRate);
-  };
-  const atShare = (r?: LoadResult) => (r ? `${ms(r.accepted.p50Ms)} / ${ms(r.accepted.p99Ms)} at ${int(r.offeredRate)} req/s` : '–');
-  const rows = peers.cases.map((c) => [
-    what[c.peer], rateCell(c), share(c.sustainableRate), atShare(c.atReportRate), cpuCell(stepAt(c.steps, c.sustainableRate)),
-  ]);
-  if (serviceCase) {
-    rows.push([
-      'the service: pool + audit record committed before the answer', rateCell(serviceCase), share(serviceCase.sustainableRate),
-      atShare(serviceCase.atReportRate), cpuCell(stepAt(serviceCase.steps, serviceCase.sustainableRate)),
-    ]);
-  }
-  return [
-    `## Peers (${peers.positions} positions, same load search)`,
-    '',
-    'Each server in its own process. CPU per request is read from /proc at the sustainable step: the main thread\'s figure',
-    'bounds the throughput on any number of cores (1,000 / ms per request), and is far steadier than latency on a shared machine.',
-    'Each server is also loaded at the same share of its own highest rate as the service\'s headline latency: on two cores shared',
-    'with the load generator, that is what even a route without a pool or a database keeps at that load.',
-    '',
-    table(['server', `highest sustainable req/s${peers.cases.some((c) => repeated(c)) ? ' (each search\'s, in the order run; the median counts)' : ''}`, 'share of the ceiling', `P50 / P99 ms at ${pct(peers.reportShare ?? 0.7)} of its rate`, 'CPU ms per request: main / other threads'], rows),
-    '',
-    ...peers.cases.flatMap((c) => [`<details><summary>${c.peer}: every step${repeated(c) ? ' of the median search' : ''}</summary>`, '', table(STEP_HEAD, stepRows(c.steps)), '', '</details>', '']),
-  ].join('\n');
-}
-
 function overloadSection(o: OverloadResult): string {
   // Absent from results written before 2026-12-06.
   const settling = o.phases[0]?.load.acceptedAfterSettling?.settlingMs;
@@ -446,7 +312,7 @@ export function writeReport(results: SuiteResults): void {
     otherSection(results),
     '## Reproduce',
     '',
-    '`npm ci && npm run bench` (builds, then runs every `bench/*.bench.ts` in turn; a few minutes). One scenario:',
+    '`npm ci && npm run bench` (builds, then runs every `bench/*.bench.ts` in turn; about 20 minutes on two cores). One scenario:',
     '`npx tsx bench/<scenario>.bench.ts` (the HTTP ones need `npm run build` first). `PES_BENCH_DATABASE_URL=postgres://…`',
     'puts every service on a PostgreSQL server instead of embedded PGlite; `PES_BENCH_POSTGRES_URL` names the server for the',
     'extra PostgreSQL run (default: the local test server). `npx tsx bench/profile.ts` profiles the service under load.',

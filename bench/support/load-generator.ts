@@ -131,7 +131,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   let index = 0;
   const start = performance.now();
 
-  const record = (dueMs: number, status: string, label: string | undefined, sentMs = dueMs, serverTiming?: string) => {
+  const record = (dueMs: number, status: string, label: string | undefined, leftMs = dueMs, serverTiming?: string) => {
     const recorded = dueMs >= warmupMs;
     if (!recorded) return;
     const totalMs = performance.now() - start - dueMs;
@@ -142,7 +142,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       return;
     }
     accepted.recordValue(micros);
-    if (serverTiming) timed.push({ totalMs, sendLagMs: sentMs - dueMs, phases: parseServerTiming(serverTiming) });
+    if (serverTiming) timed.push({ totalMs, sendLagMs: leftMs - dueMs, phases: parseServerTiming(serverTiming) });
     if (settled && dueMs - warmupMs >= options.settlingMs!) settled.recordValue(micros);
     if (label === undefined) return;
     let histogram = byLabel.get(label);
@@ -161,7 +161,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     inFlight++;
     totalSent++;
     if (dueMs >= warmupMs) sent++;
-    const sentMs = performance.now() - start;
+    // When the request got one of the agent's connections and could leave: past its due time, the
+    // generator's own lateness (its timer, or every connection busy, as with a real client's pool).
+    let leftMs = dueMs;
     const req = request(
       {
         agent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST',
@@ -172,10 +174,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         res.on('end', () => {
           inFlight--;
           const timing = res.headers['server-timing'];
-          record(dueMs, String(res.statusCode), template.label, sentMs, typeof timing === 'string' ? timing : undefined);
+          record(dueMs, String(res.statusCode), template.label, leftMs, typeof timing === 'string' ? timing : undefined);
         });
       },
     );
+    req.once('socket', () => (leftMs = performance.now() - start));
     req.on('error', () => {
       inFlight--;
       record(dueMs, 'socket-error', template.label);

@@ -1,7 +1,6 @@
-/** How the benchmark page words its figures (bench/report.ts): numbers, errors, and what ended a rate search. */
-import type { LoadResult } from './load-generator.js';
-import { refusalCauses } from './rate-search.js';
-import type { SearchRun } from './suite-results.js';
+/** How the benchmark page words its figures (bench/report.ts): numbers, tables, errors, and what ended a rate search. */
+import { cpuText, type LatencySummary, type LoadResult } from './load-generator.js';
+import { refusalCauses, type SearchResult } from './rate-search.js';
 
 export const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
 export const pct = (v: number) => `${(v * 100).toFixed(0)} %`;
@@ -15,6 +14,30 @@ export const causesText = (r: LoadResult) => {
 };
 /** "3 errors (in-flight limit 3)", "1 error", "0 errors". */
 export const errorsText = (r: LoadResult) => `${int(r.errors)} ${r.errors === 1 ? 'error' : 'errors'}${causesText(r)}`;
+
+export const table = (head: string[], rows: Array<Array<string | number>>) =>
+  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+export const latencyCells = (l: LatencySummary) => [ms(l.p50Ms), ms(l.p99Ms), ms(l.p999Ms), ms(l.maxMs)];
+export const statuses = (r: LoadResult) => Object.entries(r.statuses).map(([s, n]) => `${s}: ${int(n)}`).join(', ') + causesText(r);
+
+export const cpuCell = (r?: LoadResult) => (r?.cpu ? cpuText(r.cpu, ms) : '–');
+export const CPU_LEGEND = 'main thread / other threads, these split by role where the run recorded it; rest: V8\'s GC and compiler helpers, libuv';
+
+export function stepRows(steps: readonly LoadResult[]): Array<Array<string | number>> {
+  return [...steps].sort((a, b) => a.offeredRate - b.offeredRate)
+    .map((s) => [rate(s.offeredRate), rate(s.achievedRate), ...latencyCells(s.accepted), int(s.errors) + causesText(s), cpuCell(s)]);
+}
+
+/** " P99 by kind: compliant 4.1 ms, violating 9.3 ms." when the run labelled its bodies. */
+export const byLabel = (r: LoadResult) => {
+  const labels = Object.entries(r.acceptedByLabel ?? {});
+  return labels.length ? ` P99 by kind: ${labels.map(([label, l]) => `${label} ${ms(l.p99Ms)} ms`).join(', ')}.` : '';
+};
+
+export const STEP_HEAD = ['offered req/s', 'achieved 2xx/s', 'P50 ms', 'P99 ms', 'P99.9 ms', 'max ms', 'errors', 'server CPU ms per request: main / other threads'];
+
+/** The search step run at the sustainable rate (the one that set it). */
+export const stepAt = (steps: readonly LoadResult[], offered: number) => steps.find((s) => s.offeredRate === offered);
 
 /** The first step above the sustainable rate: the one that ended the search. */
 const stepAbove = (steps: readonly LoadResult[], sustainableRate: number): LoadResult | undefined =>
@@ -36,11 +59,12 @@ export function boundary(steps: readonly LoadResult[], sustainableRate: number, 
 const COUNT_WORDS = ['no', 'one', 'two', 'three', 'four', 'five'];
 const countWord = (n: number) => COUNT_WORDS[n] ?? int(n);
 
-/** A case's searches when several ran, one after another on the same server (results before 2026-12-07 have none). */
-export const repeated = (c: { searches?: SearchRun[] }): SearchRun[] | undefined => (c.searches && c.searches.length > 1 ? c.searches : undefined);
+/** A case's searches when several ran, one after another on the same server (results from before commit acb7b70 have none). */
+export const repeatedSearches = (c: { searches?: readonly SearchResult[] }): readonly SearchResult[] | undefined =>
+  c.searches && c.searches.length > 1 ? c.searches : undefined;
 
 /** "720, 900 and 1,160": the searches' rates in the order run. */
-export function ratesText(searches: readonly SearchRun[]): string {
+export function ratesText(searches: readonly SearchResult[]): string {
   const rates = searches.map((s) => rate(s.sustainableRate));
   return rates.length > 1 ? `${rates.slice(0, -1).join(', ')} and ${rates.at(-1)}` : rates.join('');
 }
@@ -49,15 +73,19 @@ export function ratesText(searches: readonly SearchRun[]): string {
  * ", the median of three searches run one after another on the same service, which found 720 req/s
  * (the step above it, 810 req/s, failed on 3 errors (in-flight limit 3); its P99 was 40.1 ms); …": every search and what ended it.
  */
-export function searchesText(searches: readonly SearchRun[], p99LimitMs: number, server: string): string {
-  const each = searches.map((search) => `${rate(search.sustainableRate)} req/s${boundary(search.steps, search.sustainableRate, p99LimitMs)}`);
+export function searchesText(searches: readonly SearchResult[], p99LimitMs: number, server: string): string {
+  const each = searches.map((search) => {
+    if (search.sustainableRate > 0) return `${rate(search.sustainableRate)} req/s${boundary(search.steps, search.sustainableRate, p99LimitMs)}`;
+    const lowest = [...search.steps].sort((a, b) => a.offeredRate - b.offeredRate)[0];
+    return `none${lowest ? ` (its lowest step, ${failedStepText(lowest, p99LimitMs)})` : ''}`;
+  });
   return `, the median of ${countWord(searches.length)} searches run one after another on the same ${server}, which found ${each.join('; ')}`;
 }
 
 /** " (medians of three searches each: the service's found 720, 900 and 1,160 req/s, the bare route's …)" */
-export function spreadText(service: { searches?: SearchRun[] }, bare: { searches?: SearchRun[] }): string {
-  const ours = repeated(service);
-  const theirs = repeated(bare);
+export function spreadText(service: { searches?: readonly SearchResult[] }, bare: { searches?: readonly SearchResult[] }): string {
+  const ours = repeatedSearches(service);
+  const theirs = repeatedSearches(bare);
   if (!ours || !theirs) return '';
   const count = ours.length === theirs.length ? ` of ${countWord(ours.length)} searches each` : '';
   return ` (medians${count}: the service's found ${ratesText(ours)} req/s, the bare route's ${ratesText(theirs)})`;

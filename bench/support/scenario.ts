@@ -48,6 +48,9 @@ export const START_RATE_100 = 400;
 /** Share of the highest sustainable rate the headline latency is measured at (service and peers alike). */
 export const REPORT_SHARE = 0.7;
 
+/** The headline rate for a sustainable rate: REPORT_SHARE of it, to three significant digits as the searches' rates are. */
+export const reportRate = (sustainableRate: number) => +(sustainableRate * REPORT_SHARE).toPrecision(3);
+
 /**
  * How every HTTP scenario starts the service: the rate limiter off (one client sends everything),
  * and on a fresh database of the PostgreSQL server PES_BENCH_DATABASE_URL names, if set.

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/paths.js';
 import type { CostModel } from './linear-fit.js';
 import type { LoadResult } from './load-generator.js';
+import type { SearchResult } from './rate-search.js';
 import type { TaskSummary } from './results.js';
 
 /** bench/results/latest.json: what one `npm run bench` measured; docs/benchmarks.md is made from it. */
@@ -75,19 +76,13 @@ export interface SolverResult {
   path: SolverPathRow[];
 }
 
-/** One rate search's outcome (bench/support/rate-search.ts). */
-export interface SearchRun {
-  sustainableRate: number;
-  steps: LoadResult[];
-}
-
 export interface HttpLoadCase {
   positions: number;
   /** The median search's rate and steps, when several ran. */
   sustainableRate: number;
   steps: LoadResult[];
   /** Every search, in the order run; absent from results written before the searches were repeated (2026-12-07). */
-  searches?: SearchRun[];
+  searches?: SearchResult[];
   atReportRate: LoadResult;
   violatingShare: number;
 }
@@ -112,7 +107,7 @@ export interface HttpPeersResult extends WarmedUp {
   p99LimitMs: number;
   /** Absent from results written before the peers were also run at this share of their rate. */
   reportShare?: number;
-  cases: Array<{ peer: 'bare' | 'inline' | 'pool'; sustainableRate: number; steps: LoadResult[]; searches?: SearchRun[]; atReportRate?: LoadResult }>;
+  cases: Array<{ peer: 'bare' | 'inline' | 'pool'; sustainableRate: number; steps: LoadResult[]; searches?: SearchResult[]; atReportRate?: LoadResult }>;
 }
 
 export interface OverloadResult extends WarmedUp {

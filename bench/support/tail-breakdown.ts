@@ -10,7 +10,7 @@
 export interface TimedAnswer {
   /** From the request's due time to the end of the answer. */
   readonly totalMs: number;
-  /** From the due time until the generator sent the request: the generator's own lateness. */
+  /** From the due time until the request had a connection and left: the generator's own lateness (its timer, or every connection busy). */
   readonly sendLagMs: number;
   /** The service's Server-Timing phases: read, pool (queue, hops and worker), worker, commit. */
   readonly phases: Readonly<Record<string, number>>;
@@ -38,13 +38,20 @@ export interface TailBreakdown {
   readonly middle: PhaseMeans;
 }
 
-/** "read;dur=0.05, pool;dur=0.61" → { read: 0.05, pool: 0.61 }; names without a duration are left out. */
+/** A Server-Timing parameter `dur=…` (any case, optional spaces and quotes) and its value. */
+const DURATION = /^dur\s*=\s*"?([^"]*)"?$/i;
+
+/**
+ * "read;dur=0.05, pool;dur=0.61" → { read: 0.05, pool: 0.61 }: the header as the service writes
+ * it. Metrics without a numeric duration are left out; a comma inside a quoted `desc` would split
+ * a metric (the service writes none).
+ */
 export function parseServerTiming(header: string): Record<string, number> {
   const phases: Record<string, number> = {};
   for (const metric of header.split(',')) {
     const [name, ...params] = metric.split(';').map((part) => part.trim());
-    const duration = params.find((p) => p.startsWith('dur='));
-    const ms = duration === undefined ? Number.NaN : Number(duration.slice(4));
+    const value = params.map((p) => DURATION.exec(p)?.[1].trim()).find((v) => v !== undefined);
+    const ms = value ? Number(value) : Number.NaN;
     if (name && Number.isFinite(ms)) phases[name] = ms;
   }
   return phases;

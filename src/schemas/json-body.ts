@@ -9,12 +9,14 @@ const utf8 = new TextDecoder();
  * took a median 9–10 ms this way against 22–23 ms through TextDecoder, whose string JSON.parse reads
  * more slowly. Other bodies keep TextDecoder (it also drops a leading byte-order mark).
  *
- * Past ~1 MB Node makes that string external, in V8's old space: only a mark-compact frees it, so a
- * worker taking 10,000-position bodies at 42 req/s ran one every ~11 requests (56 in 20 s, each ~3 ms
- * of pause and ~15 ms of incremental marking). A one-byte string on the heap avoids them but costs
- * more to make: TextDecoder('latin1') took the mark-compacts to 5–6 and P50 from 19.5–19.9 to 28.2–28.3
- * ms (two rounds each); pieces under 1 MB joined and flattened by JSON.parse, decode + parse 42–43 against
- * 32–37 ms on a 3 MB body. So the external string stays (2026-12-07).
+ * Past ~1 MB Node makes that string external, in V8's old space: only a mark-compact frees it. With
+ * 10,000-position bodies at 42 req/s (840 requests in 20 s), the busier worker ran 56 of them, each
+ * ~3 ms of pause and ~15 ms of incremental marking. A one-byte string on the heap avoids them but
+ * costs more to make. TextDecoder('latin1') (windows-1252, the same text for ASCII) took that
+ * worker's mark-compacts to 5–6 and the service's P50 from 19.5–19.9 to 28.2–28.3 ms (two rounds
+ * each). Pieces under 1 MB, joined and flattened by JSON.parse, took decode + parse from 32–37 to
+ * 42–43 ms on a synthetic 3 MB body of 60,000 small objects, outside the service. So the external
+ * string stays (2026-12-07).
  */
 export function bodyText(body: Uint8Array | string): string {
   if (typeof body === 'string') return body;

@@ -9,7 +9,11 @@ describe('reading Server-Timing', () => {
   });
 
   it('leaves out metrics without a usable duration, whatever their other parameters', () => {
-    expect(parseServerTiming('cache;desc="hit", db;dur=abc, app;desc="x";dur=2.5,')).toEqual({ app: 2.5 });
+    expect(parseServerTiming('cache;desc="hit", db;dur=abc, empty;dur=, app;desc="x";dur=2.5,')).toEqual({ app: 2.5 });
+  });
+
+  it('reads a duration however the parameter is spelt: any case, spaces around =, quoted', () => {
+    expect(parseServerTiming('a;DUR=1.5, b; dur = 2, c;dur="3.25"')).toEqual({ a: 1.5, b: 2, c: 3.25 });
   });
 });
 

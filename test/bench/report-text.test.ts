@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { LoadResult } from '../../bench/support/load-generator.js';
+import type { SearchResult } from '../../bench/support/rate-search.js';
+import { boundary, ratesText, repeatedSearches, searchesText, spreadText } from '../../bench/support/report-text.js';
+
+/** A step as the page reads it: its rate, errors (with the service's causes) and P99. */
+const step = (offeredRate: number, p99Ms: number, errors = 0, refusalCauses?: Record<string, number>): LoadResult =>
+  ({ offeredRate, errors, accepted: { p99Ms }, ...(refusalCauses ? { refusalCauses } : {}) }) as unknown as LoadResult;
+const search = (sustainableRate: number, ...steps: LoadResult[]): SearchResult => ({ sustainableRate, steps });
+
+describe('how the benchmark page words rate searches', () => {
+  it('says which step ended a search and why', () => {
+    const steps = [step(400, 20), step(600, 30), step(900, 54, 3, { in_flight_limit: 3 })];
+    expect(boundary(steps, 600, 100)).toBe(' (the step above it, 900 req/s, failed on 3 errors (in-flight limit 3); its P99 was 54.0 ms)');
+    expect(boundary([step(400, 20), step(600, 120)], 400, 100)).toBe(' (the step above it, 600 req/s, failed on P99 120 ms)');
+  });
+
+  it('counts a case as searched several times only when more than one search ran (results from before have none)', () => {
+    expect(repeatedSearches({})).toBeUndefined();
+    expect(repeatedSearches({ searches: [search(900)] })).toBeUndefined();
+    expect(repeatedSearches({ searches: [search(900), search(995)] })).toHaveLength(2);
+  });
+
+  it('lists every search in the order run, and one that found no rate as none, with the lowest step that failed', () => {
+    const searches = [search(995, step(995, 30), step(1_100, 40, 15, { in_flight_limit: 15 })), search(0, step(267, 120), step(400, 150))];
+    expect(searchesText(searches, 100, 'service')).toBe(
+      ', the median of two searches run one after another on the same service, which found ' +
+        '995 req/s (the step above it, 1,100 req/s, failed on 15 errors (in-flight limit 15); its P99 was 40.0 ms); ' +
+        'none (its lowest step, 267 req/s, failed on P99 120 ms)',
+    );
+    expect(ratesText([search(720), search(900), search(1_160)])).toBe('720, 900 and 1,160');
+  });
+
+  it('compares the spreads only when both the service and the bare route were searched several times', () => {
+    const three = { searches: [search(1_100), search(995), search(995)] };
+    expect(spreadText(three, { searches: [search(2_760), search(4_140), search(6_210)] })).toBe(
+      " (medians of three searches each: the service's found 1,100, 995 and 995 req/s, the bare route's 2,760, 4,140 and 6,210)",
+    );
+    expect(spreadText(three, {})).toBe('');
+  });
+});
