@@ -51,7 +51,7 @@ export function medianSearch(searches: readonly SearchResult[]): RepeatedSearch 
  * `times` searches (findSustainableRate) one after another on the same server; the median one
  * stands for them. One search is one draw: it stops at the first step with a single error, and a
  * short stall of the machine or the store decides which step that is (eight searches of the same
- * service in a row found 542–1,500 req/s, 2026-12-06).
+ * service in a row found 542–1,500 req/s in an earlier session).
  */
 export async function findSustainableRateRepeatedly(options: SearchOptions, times: number): Promise<RepeatedSearch> {
   const searches: SearchResult[] = [];
