@@ -7,6 +7,7 @@ import { freePort } from './free-port.js';
 import { serviceNodeFlags } from './node-flags.js';
 import { freshDatabase } from './postgres-server.js';
 import { cpuSecondsByRole } from '../../src/observability/threads.js';
+import { refusalCountsIn } from '../../test/support/metrics.js';
 
 /** A server under test, in its own process (its threads included), on a loopback port. */
 export interface ServerProcess {
@@ -25,8 +26,7 @@ export interface ServerProcess {
 async function refusalsOf(baseUrl: string): Promise<Record<string, number>> {
   const res = await fetch(`${baseUrl}/metrics`);
   if (!res.ok) throw new Error(`GET /metrics answered ${res.status}: no refusal counts`);
-  const counts: Record<string, number> = {};
-  for (const match of (await res.text()).matchAll(/^pes_overload_refusals_total\{cause="(\w+)"\} (\S+)$/gm)) counts[match[1]] = Number(match[2]);
+  const counts = Object.fromEntries(Object.entries(refusalCountsIn(await res.text())).filter(([, n]) => n !== undefined)) as Record<string, number>;
   if (Object.keys(counts).length === 0) throw new Error('GET /metrics has no pes_overload_refusals_total');
   return counts;
 }

@@ -28,7 +28,7 @@ function largeRequest(positions: number) {
 describe('limits without keys: per client address', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ env: { PES_RATE_LIMIT: '5', PES_MAX_EVENT_LOOP_LAG_MS: '0', PES_MAX_COMMIT_WAIT_MS: '0', PES_MAX_STANDING_WAIT_MS: '0' } });
+    t = await startTestApp({ env: { PES_RATE_LIMIT: '5' } });
   });
   afterAll(() => t.close());
 

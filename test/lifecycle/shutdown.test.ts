@@ -65,7 +65,7 @@ describe('SIGTERM', () => {
     const dataDir = join(dir, 'data');
     const server = postgresAvailable ? await createPostgresDatabase() : undefined;
     const store = server ? { DATABASE_URL: server.url } : { PES_DATA_DIR: dataDir };
-    const service = spawnService({ PORT: '0', HOST: '127.0.0.1', PES_WORKERS: '1', PES_LOG_LEVEL: 'debug', PES_MAX_EVENT_LOOP_LAG_MS: '0', PES_MAX_COMMIT_WAIT_MS: '0', PES_MAX_STANDING_WAIT_MS: '0', ...store });
+    const service = spawnService({ PORT: '0', HOST: '127.0.0.1', PES_WORKERS: '1', PES_LOG_LEVEL: 'debug', ...store });
     const ready = await service.waitForLog((l) => typeof l.address === 'string');
     const base = ready.address as string;
 

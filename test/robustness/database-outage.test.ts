@@ -6,6 +6,7 @@ import { buildApp, startServices } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { ERRORS } from '../../src/errors.js';
 import { ADMIN_URL, createPostgresDatabase, postgresAvailable } from '../support/databases.js';
+import { NO_ADMISSION_SHEDDING } from '../support/no-shedding.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 
 const example = JSON.parse(readFileSync(new URL('../fixtures/contract-example.json', import.meta.url), 'utf8'));
@@ -29,7 +30,7 @@ describe.skipIf(!postgresAvailable)('the database going away', () => {
     proxy = new TcpProxy(server.hostname, Number(server.port || 5432));
     const proxied = new URL(databaseUrl);
     proxied.port = String(await proxy.start());
-    const services = await startServices(loadConfig({ PES_WORKERS: '2', PES_LOG_LEVEL: 'silent', PES_MAX_EVENT_LOOP_LAG_MS: '0', PES_MAX_COMMIT_WAIT_MS: '0', PES_MAX_STANDING_WAIT_MS: '0', DATABASE_URL: proxied.toString() }));
+    const services = await startServices(loadConfig({ PES_WORKERS: '2', PES_LOG_LEVEL: 'silent', ...NO_ADMISSION_SHEDDING, DATABASE_URL: proxied.toString() }));
     app = await buildApp(services);
     await app.ready();
   });

@@ -35,7 +35,7 @@ beforeAll(async () => {
   // On PostgreSQL (when the server is there) the audit writes leave the HTTP thread free.
   t = await startTestApp({
     database: postgresAvailable ? 'postgres' : 'pglite',
-    env: { PES_RATE_LIMIT: '0', PES_MAX_QUEUE: '10000', PES_MAX_EVENT_LOOP_LAG_MS: '0', PES_MAX_COMMIT_WAIT_MS: '0', PES_MAX_STANDING_WAIT_MS: '0' },
+    env: { PES_RATE_LIMIT: '0', PES_MAX_QUEUE: '10000' },
   });
 });
 afterAll(() => t.close());

@@ -6,6 +6,7 @@ import { buildApp, startServices, type Services } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { ERRORS } from '../../src/errors.js';
 import { ValidationPool } from '../../src/pool/validation-pool.js';
+import { NO_ADMISSION_SHEDDING } from '../support/no-shedding.js';
 
 const example = JSON.parse(readFileSync(new URL('../fixtures/contract-example.json', import.meta.url), 'utf8'));
 const CRASHING_WORKER = fileURLToPath(new URL('../fixtures/crashing.worker.cjs', import.meta.url));
@@ -13,7 +14,7 @@ const CRASHING_WORKER = fileURLToPath(new URL('../fixtures/crashing.worker.cjs',
 let app: FastifyInstance;
 let services: Services;
 beforeAll(async () => {
-  const started = await startServices(loadConfig({ PES_WORKERS: '2', PES_LOG_LEVEL: 'silent', PES_DATA_DIR: 'memory://', PES_MAX_EVENT_LOOP_LAG_MS: '0', PES_MAX_COMMIT_WAIT_MS: '0', PES_MAX_STANDING_WAIT_MS: '0' }));
+  const started = await startServices(loadConfig({ PES_WORKERS: '2', PES_LOG_LEVEL: 'silent', PES_DATA_DIR: 'memory://', ...NO_ADMISSION_SHEDDING }));
   await started.pool.close();
   services = { ...started, pool: new ValidationPool({ threads: 2, maxQueue: 64, filename: CRASHING_WORKER }) };
   app = await buildApp(services);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, startServices, type Services } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createPostgresDatabase, type DatabaseKind } from './databases.js';
+import { NO_SHEDDING } from './no-shedding.js';
 
 export interface TestApp {
   readonly app: FastifyInstance;
@@ -15,13 +16,8 @@ export interface TestApp {
  */
 export async function startTestApp(options: { database?: DatabaseKind; env?: NodeJS.ProcessEnv } = {}): Promise<TestApp> {
   let drop: (() => Promise<void>) | undefined;
-  // Load shedding (by lag, commit wait, standing wait and expected queue wait) is off unless a test asks for it: tests share
-  // the app's event loop and the machine's cores, and their own work (building big requests,
-  // bursts of them) would look like an overloaded service.
-  const env: NodeJS.ProcessEnv = {
-    PES_WORKERS: '2', PES_LOG_LEVEL: 'silent', PES_DATA_DIR: 'memory://',
-    PES_MAX_EVENT_LOOP_LAG_MS: '0', PES_MAX_COMMIT_WAIT_MS: '0', PES_MAX_STANDING_WAIT_MS: '0', PES_MAX_QUEUE_WAIT_MS: '3600000', ...options.env,
-  };
+  // Load shedding is off unless a test asks for it (NO_SHEDDING says why).
+  const env: NodeJS.ProcessEnv = { PES_WORKERS: '2', PES_LOG_LEVEL: 'silent', PES_DATA_DIR: 'memory://', ...NO_SHEDDING, ...options.env };
   delete env.DATABASE_URL;
   if (options.database === 'postgres') {
     const created = await createPostgresDatabase();

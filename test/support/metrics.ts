@@ -18,8 +18,12 @@ export type RefusalCounts = Record<RefusalCause, number>;
 /** Every cause at zero: what a fresh service shows, and the base of an expected count. */
 export const NONE_REFUSED: RefusalCounts = Object.fromEntries(REFUSAL_CAUSES.map((cause) => [cause, 0])) as RefusalCounts;
 
+/** pes_overload_refusals_total by cause in the Prometheus text of GET /metrics (undefined for a cause it lacks). */
+export function refusalCountsIn(text: string): Record<RefusalCause, number | undefined> {
+  return Object.fromEntries(REFUSAL_CAUSES.map((cause) => [cause, sample(text, 'pes_overload_refusals_total', { cause })])) as Record<RefusalCause, number | undefined>;
+}
+
 /** pes_overload_refusals_total by cause, as GET /metrics shows it now. */
 export async function refusalsByCause(app: FastifyInstance): Promise<RefusalCounts> {
-  const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
-  return Object.fromEntries(REFUSAL_CAUSES.map((cause) => [cause, sample(text, 'pes_overload_refusals_total', { cause })])) as RefusalCounts;
+  return refusalCountsIn((await app.inject({ method: 'GET', url: '/metrics' })).body) as RefusalCounts;
 }

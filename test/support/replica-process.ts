@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/paths.js';
 import { freePort } from '../../bench/support/free-port.js';
-
-const MAIN = join(PROJECT_ROOT, 'dist', 'src', 'main.js');
+import { NO_SHEDDING } from './no-shedding.js';
+import { MAIN } from './service-process.js';
 
 /** One replica: the built service (`node dist/src/main.js`) on its own port, answering HTTP. */
 export class ReplicaProcess {
@@ -19,8 +18,7 @@ export class ReplicaProcess {
     const port = await freePort();
     const child = spawn(process.execPath, [MAIN], {
       cwd: PROJECT_ROOT,
-      // Load shedding is off: the suite's own load on two cores would look like overload.
-      env: { ...process.env, HOST: '127.0.0.1', PES_LOG_LEVEL: 'warn', PES_MAX_EVENT_LOOP_LAG_MS: '0', PES_MAX_COMMIT_WAIT_MS: '0', PES_MAX_STANDING_WAIT_MS: '0', PES_MAX_QUEUE_WAIT_MS: '3600000', ...env, PORT: String(port) },
+      env: { ...process.env, HOST: '127.0.0.1', PES_LOG_LEVEL: 'warn', ...NO_SHEDDING, ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const killOnExit = () => child.kill('SIGKILL');

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/paths.js';
+import { NO_SHEDDING } from './no-shedding.js';
 
 export const MAIN = join(PROJECT_ROOT, 'dist', 'src', 'main.js');
 
@@ -15,9 +16,7 @@ export interface ServiceProcess {
   waitForLog(match: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
 }
 
-/** Load shedding is off unless a test asks for it: the suite's own load would look like overload. */
-const NO_SHEDDING = { PES_MAX_EVENT_LOOP_LAG_MS: '0', PES_MAX_COMMIT_WAIT_MS: '0', PES_MAX_STANDING_WAIT_MS: '0', PES_MAX_QUEUE_WAIT_MS: '3600000' };
-
+/** Load shedding is off unless a test asks for it (NO_SHEDDING). */
 export function spawnService(env: NodeJS.ProcessEnv): ServiceProcess {
   const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH, ...NO_SHEDDING, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: Array<Record<string, unknown>> = [];
