@@ -181,7 +181,8 @@ function overloadSection(o: OverloadResult): string {
   const settling = o.phases[0]?.load.acceptedAfterSettling?.settlingMs;
   const rows = o.phases.map((p) => [
     p.name, int(p.load.offeredRate), int(p.load.achievedRate), ...latencyCells(p.load.accepted).slice(0, 3),
-    ...(settling ? [ms(p.load.acceptedAfterSettling?.p99Ms ?? Number.NaN)] : []),
+    // The first moments' P99 is absent from results written before 2026-12-07.
+    ...(settling ? [p.load.acceptedWhileSettling ? ms(p.load.acceptedWhileSettling.p99Ms) : '–', ms(p.load.acceptedAfterSettling?.p99Ms ?? Number.NaN)] : []),
     p.load.refused.count ? `${ms(p.load.refused.p50Ms)} / ${ms(p.load.refused.p99Ms)}` : '–', statuses(p.load),
     `${p.rssMb.start.toFixed(0)} → ${p.rssMb.max.toFixed(0)}`,
   ]);
@@ -191,13 +192,14 @@ function overloadSection(o: OverloadResult): string {
     `Highest sustainable rate ${int(o.sustainableRate)} req/s (100 positions); one service process through three phases` +
       (o.serverWarmupMs ? `, after ${o.serverWarmupMs / 1000} s of unrecorded load at ½×.` : '.'),
     'Refusals are 503 `PES_OVERLOADED` with `Retry-After`, from admission control: the pool\'s expected queue wait',
-    '(`PES_MAX_QUEUE_WAIT_MS`, estimated from body sizes and measured worker time; `PES_MAX_QUEUE` caps the count), and how far',
-    'behind the HTTP thread\'s event loop is (`PES_MAX_EVENT_LOOP_LAG_MS`) or how long the oldest audit commit has waited (`PES_MAX_COMMIT_WAIT_MS`; before commit 95914c4, the loop\'s 50 ms), and a limit on validations',
+    '(`PES_MAX_QUEUE_WAIT_MS`, estimated from body sizes and measured worker time; `PES_MAX_QUEUE` caps the count), how far',
+    'behind the HTTP thread\'s event loop is (`PES_MAX_EVENT_LOOP_LAG_MS`) or how long the oldest audit commit has waited (`PES_MAX_COMMIT_WAIT_MS`; before commit 95914c4, the loop\'s 50 ms),',
+    'the work the validations in flight hold for the cores, from the CPU time a validation has cost lately (`PES_MAX_BACKLOG_MS`; since 2026-12-07), and a limit on validations',
     'in flight that falls while the median wait of two 50 ms intervals in a row is above `PES_MAX_STANDING_WAIT_MS` and grows back when waits are short.',
     '',
-    table(['phase', 'offered req/s', 'accepted/s', 'accepted P50 ms', 'P99 ms', 'P99.9 ms', ...(settling ? [`P99 ms from ${settling} ms on`] : []), 'refusal P50 / P99 ms', 'answers', 'RSS MB (start → max)'], rows),
+    table(['phase', 'offered req/s', 'accepted/s', 'accepted P50 ms', 'P99 ms', 'P99.9 ms', ...(settling ? [`P99 ms in the first ${settling} ms`, `P99 ms from ${settling} ms on`] : []), 'refusal P50 / P99 ms', 'answers', 'RSS MB (start → max)'], rows),
     '',
-    ...(settling ? ['The limit on validations in flight falls at the earliest ~100 ms into a jump in load: what it admits before then waits longest,', `so each phase's accepted P99 is also given for the requests due from ${settling} ms on.`, ''] : []),
+    ...(settling ? ['The limit on validations in flight falls at the earliest ~100 ms into a jump in load: what is admitted before then waits longest,', `so each phase's accepted P99 is also given for the requests due in its first ${settling} ms and from then on.`, ''] : []),
   ].join('\n');
 }
 

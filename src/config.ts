@@ -29,6 +29,7 @@ export interface Config {
   /** How long (ms) the oldest audit record may wait for its commit before new validations get 503. 0 = never. */
   readonly maxCommitWaitMs: number;
   readonly maxStandingWaitMs: number;
+  readonly maxBacklogMs: number;
   readonly bodyLimit: number;
   readonly kafkaBrokers: string[];
   readonly kafkaTopic: string;
@@ -140,6 +141,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // sustainable rate it kept accepted P99 at 60–94 ms in A/B runs on 2 cores (the on/off switch
     // it replaced: 134–383 ms).
     maxStandingWaitMs: integer(env, 'PES_MAX_STANDING_WAIT_MS', 20, 0, 60_000),
+    // The work admitted and not yet answered (src/http/admission.ts): under PES_MAX_QUEUE_WAIT_MS,
+    // because a caller's own queue (every connection of its pool busy) adds to the service's.
+    maxBacklogMs: integer(env, 'PES_MAX_BACKLOG_MS', 40, 0, 60_000),
     // 100,000 positions of ~200 bytes each, with room to spare.
     bodyLimit: integer(env, 'PES_BODY_LIMIT', 64 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     kafkaBrokers: (env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean),

@@ -39,6 +39,12 @@ describe('configuration', () => {
     expect(problem({ PES_EMBEDDED_VACUUM_ROWS: '-1' })).toMatch(/PES_EMBEDDED_VACUUM_ROWS/);
   });
 
+  it('refuses new validations past 40 ms of work in flight by default, never with PES_MAX_BACKLOG_MS=0', () => {
+    expect(loadConfig({}).maxBacklogMs).toBe(40);
+    expect(loadConfig({ PES_MAX_BACKLOG_MS: '0' }).maxBacklogMs).toBe(0);
+    expect(problem({ PES_MAX_BACKLOG_MS: '-1' })).toMatch(/PES_MAX_BACKLOG_MS/);
+  });
+
   it('keeps the embedded database in the folder PES_DATA_DIR names, a file:// URL as its path, or in memory; no other scheme', () => {
     expect(loadConfig({ PES_DATA_DIR: '/var/lib/pes' }).dataDir).toBe('/var/lib/pes');
     expect(loadConfig({ PES_DATA_DIR: 'file:///var/lib/pes' }).dataDir).toBe('/var/lib/pes');

@@ -35,7 +35,8 @@ export interface LoadOptions {
   readonly sampleEveryMs?: number;
   /**
    * Also summarise the 2xx responses to requests due at least this long into the recorded window
-   * (acceptedAfterSettling): a phase's steady state apart from the moments right after a change.
+   * (acceptedAfterSettling), and those due before (acceptedWhileSettling): a phase's steady state
+   * apart from the moments right after a change.
    */
   readonly settlingMs?: number;
 }
@@ -63,6 +64,8 @@ export interface LoadResult {
   readonly acceptedByLabel: Record<string, LatencySummary>;
   /** Latency of 2xx responses to requests due `settlingMs` or more into the window, when asked for. */
   readonly acceptedAfterSettling?: LatencySummary & { readonly settlingMs: number };
+  /** Latency of 2xx responses to requests due in the first `settlingMs` of the window, when asked for. */
+  readonly acceptedWhileSettling?: LatencySummary;
   readonly statuses: Record<string, number>;
   /** Non-2xx answers, socket errors and requests the generator could not send. */
   readonly errors: number;
@@ -118,6 +121,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const refused = newHistogram();
   const byLabel = new Map<string, hdr.Histogram>();
   const settled = options.settlingMs === undefined ? undefined : newHistogram();
+  const settling = options.settlingMs === undefined ? undefined : newHistogram();
   const statuses: Record<string, number> = {};
   const timed: TimedAnswer[] = [];
   const warmupMs = options.warmupMs ?? 0;
@@ -143,7 +147,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     }
     accepted.recordValue(micros);
     if (serverTiming) timed.push({ totalMs, sendLagMs: leftMs - dueMs, phases: parseServerTiming(serverTiming) });
-    if (settled && dueMs - warmupMs >= options.settlingMs!) settled.recordValue(micros);
+    if (settled && settling) (dueMs - warmupMs >= options.settlingMs! ? settled : settling).recordValue(micros);
     if (label === undefined) return;
     let histogram = byLabel.get(label);
     if (!histogram) byLabel.set(label, (histogram = newHistogram()));
@@ -223,7 +227,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     accepted: summary(accepted),
     refused: summary(refused),
     acceptedByLabel: Object.fromEntries([...byLabel].map(([label, histogram]) => [label, summary(histogram)])),
-    ...(settled ? { acceptedAfterSettling: { ...summary(settled), settlingMs: options.settlingMs! } } : {}),
+    ...(settled && settling ? { acceptedAfterSettling: { ...summary(settled), settlingMs: options.settlingMs! }, acceptedWhileSettling: summary(settling) } : {}),
     ...(tail ? { tail } : {}),
     statuses,
     // Refusals, socket errors, answers still missing after the drain, and requests never sent.
@@ -231,7 +235,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     notSent,
     totalSent,
   };
-  for (const histogram of [accepted, refused, ...byLabel.values(), ...(settled ? [settled] : [])]) histogram.destroy();
+  for (const histogram of [accepted, refused, ...byLabel.values(), ...(settled && settling ? [settled, settling] : [])]) histogram.destroy();
   return result;
 }
 

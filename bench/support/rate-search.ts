@@ -68,7 +68,7 @@ export function sustainable(result: LoadResult, p99LimitMs: number): boolean {
 
 /** The service's refusal causes (pes_overload_refusals_total's labels) as the benchmarks print them. */
 const CAUSE_NAMES: Record<RefusalCause, string> = {
-  in_flight_limit: 'in-flight limit', event_loop_lag: 'event-loop lag', commit_wait: 'commit wait', queue_wait: 'queue wait', queue_full: 'queue full',
+  in_flight_limit: 'in-flight limit', backlog: 'backlog', event_loop_lag: 'event-loop lag', commit_wait: 'commit wait', queue_wait: 'queue wait', queue_full: 'queue full',
 };
 
 /** "in-flight limit 3, commit wait 1": the service's refusals by cause, '' when it refused none or they were not read. */

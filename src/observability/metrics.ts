@@ -28,13 +28,14 @@ export interface ValidationPhases {
 export type RefusalCause = AdmissionCause | PoolRefusalCause;
 /** Every cause, as a record so that the compiler rejects a cause left out. */
 export const REFUSAL_CAUSES = Object.keys({
-  in_flight_limit: true, event_loop_lag: true, commit_wait: true, queue_wait: true, queue_full: true,
+  in_flight_limit: true, backlog: true, event_loop_lag: true, commit_wait: true, queue_wait: true, queue_full: true,
 } satisfies Record<RefusalCause, true>) as RefusalCause[];
 
 /** What the admission control shows: its current limit on validations in flight, and how many are. */
 export interface AdmissionState {
   readonly limit: number;
   readonly inFlight: number;
+  readonly cpuPerValidationMs: number;
 }
 
 export interface MetricSources {
@@ -99,6 +100,7 @@ export class ServiceMetrics {
       name: 'pes_overload_refusals_total',
       help:
         '503 PES_OVERLOADED answers by the check that refused: in_flight_limit (validations in flight at the limit set by standing waits, PES_MAX_STANDING_WAIT_MS), ' +
+        'backlog (the validations in flight hold more than PES_MAX_BACKLOG_MS of work for all the cores), ' +
         'event_loop_lag (the HTTP thread\'s event loop behind by more than PES_MAX_EVENT_LOOP_LAG_MS), commit_wait (the oldest audit commit waiting longer than PES_MAX_COMMIT_WAIT_MS), ' +
         'queue_wait (the work in flight would keep it waiting past PES_MAX_QUEUE_WAIT_MS), queue_full (PES_MAX_QUEUE tasks queued)',
       labelNames: ['cause'],
@@ -233,6 +235,14 @@ export class ServiceMetrics {
       registers,
       collect() {
         this.set(admission.inFlight);
+      },
+    });
+    new Gauge({
+      name: 'pes_validation_cpu_seconds',
+      help: 'CPU time one answered validation has cost lately, all threads (0 until measured): the backlog check multiplies it by the validations in flight',
+      registers,
+      collect() {
+        this.set(admission.cpuPerValidationMs / 1000);
       },
     });
   }

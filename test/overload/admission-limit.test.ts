@@ -1,15 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ADMISSION_INTERVAL_MS, AdmissionControl } from '../../src/http/admission.js';
-
-/** A validation that stays in flight until released. */
-function holdInFlight(admission: AdmissionControl, count: number): () => Promise<void> {
-  const releases: Array<() => void> = [];
-  const settled = Array.from({ length: count }, () => admission.admitted(() => new Promise<void>((resolve) => releases.push(resolve))));
-  return async () => {
-    for (const release of releases) release();
-    await Promise.all(settled);
-  };
-}
+import { holdInFlight } from '../support/in-flight.js';
 
 /** One interval in which `answered` validations report `waitMs` each. */
 function interval(admission: AdmissionControl, waitMs: number, answered = 10): void {

@@ -3,7 +3,7 @@ import type { Response as LightMyRequestResponse } from 'light-my-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { bigRequest, decisionRequest } from '../support/decisions.js';
-import { NONE_REFUSED, refusalsByCause } from '../support/metrics.js';
+import { NONE_REFUSED, refusalsByCause, sample } from '../support/metrics.js';
 
 /**
  * The first answer that is not a 503, trying for a few seconds: on a machine busy with other work
@@ -230,5 +230,44 @@ describe('load shedding when every validation keeps waiting (a standing queue)',
     // Everything admitted before is answered, none dropped.
     expect((await backlog).every((res) => res.statusCode === 200)).toBe(true);
     expect((await untilServed(() => validate('after-the-queue-drained'))).statusCode).toBe(200);
+  });
+});
+
+describe('load shedding when the validations in flight hold too much work (the backlog check)', () => {
+  let loaded: TestApp;
+  beforeAll(async () => {
+    // One worker, and only the backlog check on (20 ms of work for the cores): the queue bounds would not refuse.
+    loaded = await startTestApp({ env: { PES_WORKERS: '1', PES_MAX_BACKLOG_MS: '20', PES_MAX_QUEUE: '10000', PES_RATE_LIMIT: '0' } });
+  });
+  afterAll(() => loaded.close());
+
+  const validate = (id: string, payload = decisionRequest(id)) => loaded.app.inject({ method: 'POST', url: '/api/v1/validate', payload });
+  const cpuPerValidation = async () => sample((await loaded.app.inject({ method: 'GET', url: '/metrics' })).body, 'pes_validation_cpu_seconds') ?? 0;
+
+  it('learns what a validation costs, refuses new ones while those in flight exceed the bound, and recovers', async () => {
+    expect((await untilServed(() => validate('warm-up'))).statusCode).toBe(200);
+    // Until an interval has answered enough validations, nothing is known of their cost.
+    for (let round = 0; (await cpuPerValidation()) === 0 && round < 50; round++) {
+      await Promise.all(Array.from({ length: 20 }, (_, i) => validate(`cost-${round}-${i}`)));
+    }
+    expect(await cpuPerValidation()).toBeGreaterThan(0);
+    const before = await refusalsByCause(loaded.app);
+
+    // 200 big validations for one worker, and probes every 20 ms while they are answered.
+    let drained = false;
+    const backlog = Promise.all(Array.from({ length: 200 }, (_, i) => validate(`backlog-${i}`, bigRequest(`backlog-${i}`)))).finally(() => (drained = true));
+    const probes: Array<Promise<LightMyRequestResponse>> = [];
+    while (!drained) {
+      await sleep(20);
+      probes.push(validate(`probe-${probes.length}`));
+    }
+    const answers = [...(await backlog), ...(await Promise.all(probes))];
+    expect(answers.every((res) => res.statusCode === 200 || res.statusCode === 503)).toBe(true);
+    const refused = answers.filter((res) => res.statusCode === 503);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused[0].headers['retry-after']).toBe('1');
+    expect(refused[0].json()).toMatchObject({ code: 'PES_OVERLOADED', message: expect.stringMatching(/validations in flight hold ~\d+ ms of work for its \d+ cores/) });
+    expect(await refusalsByCause(loaded.app)).toEqual({ ...before, backlog: before.backlog + refused.length });
+    expect((await untilServed(() => validate('after-the-backlog'))).statusCode).toBe(200);
   });
 });

@@ -20,6 +20,8 @@ export interface ValidateRouteOptions {
   readonly maxCommitWaitMs: number;
   /** Target wait for the adaptive limit on validations in flight (see AdmissionControl); 0 = no limit. */
   readonly maxStandingWaitMs: number;
+  /** Refuse new validations while those in flight hold more than this many ms of work for all the cores (see AdmissionControl); 0 = never. */
+  readonly maxBacklogMs: number;
   readonly metrics: ServiceMetrics;
 }
 
@@ -53,7 +55,7 @@ export async function validateRoutes(app: FastifyInstance, options: ValidateRout
   // Refused before the body is read: a refusal must cost far less than a validation.
   // Fewer validations in flight than threads means nothing waits: no backlog to refuse work for.
   const admission = new AdmissionControl({
-    maxLagMs: options.maxLagMs, maxCommitWaitMs: options.maxCommitWaitMs, maxStandingWaitMs: options.maxStandingWaitMs, minInFlight: Math.max(1, pool.threads),
+    maxLagMs: options.maxLagMs, maxCommitWaitMs: options.maxCommitWaitMs, maxStandingWaitMs: options.maxStandingWaitMs, maxBacklogMs: options.maxBacklogMs, minInFlight: Math.max(1, pool.threads),
   });
   metrics.watchAdmission(admission);
   app.addHook('onReady', async () => admission.start());
