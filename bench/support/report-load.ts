@@ -17,7 +17,7 @@ export function loadSection(load: HttpLoadResult, peers?: HttpPeersResult): stri
       ? ['One search is one draw (a single refusal ends it), so each case is searched several times in a row and the median search is reported.']
       : []),
     'The service\'s refusals (503) name the check that made them, from its `pes_overload_refusals_total` (where the run read it):',
-    'the limit on validations in flight, event-loop lag, commit wait, or the pool\'s queue (wait or count).',
+    'the limit on validations in flight, the backlog (work in flight, since 2026-12-07), event-loop lag, commit wait, or the pool\'s queue (wait or count).',
     ...(load.serverWarmupMs
       ? [`Before measuring, the service${peers?.serverWarmupMs ? ' and each peer' : ''} got ${load.serverWarmupMs / 1000} s of unrecorded 100-position requests: a service's first seconds are slower.`]
       : []),
