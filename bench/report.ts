@@ -199,7 +199,7 @@ function overloadSection(o: OverloadResult): string {
     '',
     table(['phase', 'offered req/s', 'accepted/s', 'accepted P50 ms', 'P99 ms', 'P99.9 ms', ...(settling ? [`P99 ms in the first ${settling} ms`, `P99 ms from ${settling} ms on`] : []), 'refusal P50 / P99 ms', 'answers', 'RSS MB (start → max)'], rows),
     '',
-    ...(settling ? ['The limit on validations in flight falls at the earliest ~100 ms into a jump in load: what is admitted before then waits longest,', `so each phase's accepted P99 is also given for the requests due in its first ${settling} ms and from then on.`, ''] : []),
+    ...(settling ? ['The limit on validations in flight falls at the earliest ~100 ms into a jump in load (the backlog check refuses sooner, once the work admitted passes its bound): what is admitted before then waits longest,', `so each phase's accepted P99 is also given for the requests due in its first ${settling} ms and from then on.`, ''] : []),
   ].join('\n');
 }
 

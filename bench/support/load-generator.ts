@@ -120,8 +120,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const accepted = newHistogram();
   const refused = newHistogram();
   const byLabel = new Map<string, hdr.Histogram>();
-  const settled = options.settlingMs === undefined ? undefined : newHistogram();
-  const settling = options.settlingMs === undefined ? undefined : newHistogram();
+  // Accepted latencies split at settlingMs, when asked for.
+  const bySettling = options.settlingMs === undefined ? undefined : { before: newHistogram(), after: newHistogram() };
   const statuses: Record<string, number> = {};
   const timed: TimedAnswer[] = [];
   const warmupMs = options.warmupMs ?? 0;
@@ -147,7 +147,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     }
     accepted.recordValue(micros);
     if (serverTiming) timed.push({ totalMs, sendLagMs: leftMs - dueMs, phases: parseServerTiming(serverTiming) });
-    if (settled && settling) (dueMs - warmupMs >= options.settlingMs! ? settled : settling).recordValue(micros);
+    if (bySettling) (dueMs - warmupMs >= options.settlingMs! ? bySettling.after : bySettling.before).recordValue(micros);
     if (label === undefined) return;
     let histogram = byLabel.get(label);
     if (!histogram) byLabel.set(label, (histogram = newHistogram()));
@@ -227,7 +227,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     accepted: summary(accepted),
     refused: summary(refused),
     acceptedByLabel: Object.fromEntries([...byLabel].map(([label, histogram]) => [label, summary(histogram)])),
-    ...(settled && settling ? { acceptedAfterSettling: { ...summary(settled), settlingMs: options.settlingMs! }, acceptedWhileSettling: summary(settling) } : {}),
+    ...(bySettling ? { acceptedAfterSettling: { ...summary(bySettling.after), settlingMs: options.settlingMs! }, acceptedWhileSettling: summary(bySettling.before) } : {}),
     ...(tail ? { tail } : {}),
     statuses,
     // Refusals, socket errors, answers still missing after the drain, and requests never sent.
@@ -235,7 +235,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     notSent,
     totalSent,
   };
-  for (const histogram of [accepted, refused, ...byLabel.values(), ...(settled && settling ? [settled, settling] : [])]) histogram.destroy();
+  for (const histogram of [accepted, refused, ...byLabel.values(), ...(bySettling ? [bySettling.before, bySettling.after] : [])]) histogram.destroy();
   return result;
 }
 

@@ -55,7 +55,7 @@ import { CpuPerValidation } from './cpu-per-validation.js';
  * no backlog to protect (a lone slow start-up write or pause is not overload).
  * A refusal costs a small fraction of a validation, so refusing lets the service catch up.
  */
-/** Length of the intervals whose median waits steer the limit on validations in flight (ms). */
+/** Length of the intervals whose median waits steer the limit on validations in flight, and whose CPU time per validation the backlog check uses (ms). */
 export const ADMISSION_INTERVAL_MS = 50;
 /** Intervals of short waits after which an unreached limit grows back. */
 const CALM_INTERVALS = 5;
@@ -153,7 +153,7 @@ export class AdmissionControl {
     return this.admittedNow;
   }
 
-  /** The CPU time one answered validation has cost lately, all threads (ms; 0 until measured). */
+  /** The CPU time one admitted validation has cost lately, all threads (ms; 0 until measured). */
   get cpuPerValidationMs(): number {
     return this.cpu.ms;
   }
@@ -164,6 +164,7 @@ export class AdmissionControl {
     const probeMs = this.probeMs;
     let due = performance.now() + probeMs;
     this.intervalEnds = due + this.intervalMs;
+    this.cpu.restart();
     this.timer = setInterval(() => {
       const now = performance.now();
       this.lag = Math.max(0, now - due);
@@ -209,7 +210,6 @@ export class AdmissionControl {
 
   /** How long an answered validation waited: its time in the service less its own work. */
   observeWait(waitMs: number): void {
-    this.cpu.answered();
     // Only while intervals close: otherwise (the limit off, or not yet started) the list would only grow.
     if (this.timer && this.maxStandingWaitMs > 0) this.intervalWaits.push(waitMs);
   }
@@ -247,6 +247,7 @@ export class AdmissionControl {
       return await validation();
     } finally {
       this.admittedNow--;
+      this.cpu.settled();
     }
   }
 

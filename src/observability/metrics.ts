@@ -31,7 +31,7 @@ export const REFUSAL_CAUSES = Object.keys({
   in_flight_limit: true, backlog: true, event_loop_lag: true, commit_wait: true, queue_wait: true, queue_full: true,
 } satisfies Record<RefusalCause, true>) as RefusalCause[];
 
-/** What the admission control shows: its current limit on validations in flight, and how many are. */
+/** What the admission control shows: its current limit on validations in flight, how many are, and what one costs the CPU. */
 export interface AdmissionState {
   readonly limit: number;
   readonly inFlight: number;
@@ -218,7 +218,7 @@ export class ServiceMetrics {
     });
   }
 
-  /** Reports the admission control's limit (+Inf while none) and validations in flight when scraped. */
+  /** Reports the admission control's limit (+Inf while none), validations in flight and CPU time per validation when scraped. */
   watchAdmission(admission: AdmissionState): void {
     const registers = [this.registry];
     new Gauge({
@@ -238,7 +238,7 @@ export class ServiceMetrics {
       },
     });
     new Gauge({
-      name: 'pes_validation_cpu_seconds',
+      name: 'pes_cpu_seconds_per_validation',
       help: 'CPU time one answered validation has cost lately, all threads (0 until measured): the backlog check multiplies it by the validations in flight',
       registers,
       collect() {

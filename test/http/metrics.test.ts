@@ -72,6 +72,8 @@ describe('GET /metrics', () => {
     // Every refusal cause is there from the start, at zero (nothing was refused).
     for (const cause of REFUSAL_CAUSES) expect(sample(text, 'pes_overload_refusals_total', { cause })).toBe(0);
     expect(sample(text, 'pes_validations_in_flight')).toBe(0);
+    // Its admission checks are off (NO_SHEDDING), so it never samples what a validation costs.
+    expect(sample(text, 'pes_cpu_seconds_per_validation')).toBe(0);
     const utilization = sample(text, 'pes_pool_utilization')!;
     expect(utilization).toBeGreaterThanOrEqual(0);
     expect(utilization).toBeLessThanOrEqual(1);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ADMISSION_INTERVAL_MS, AdmissionControl } from '../../src/http/admission.js';
-import { MIN_ANSWERED } from '../../src/http/cpu-per-validation.js';
+import { MIN_SETTLED } from '../../src/http/cpu-per-validation.js';
 import { holdInFlight } from '../support/in-flight.js';
 
 describe('the backlog check: validations in flight × CPU per validation ÷ cores', () => {
@@ -8,9 +8,9 @@ describe('the backlog check: validations in flight × CPU per validation ÷ core
   let cpuMicros = 0;
   let admission: AdmissionControl;
 
-  /** One interval that answers `answered` validations and spends `cpuMs` of CPU in all. */
-  function interval(answered: number, cpuMs: number): void {
-    for (let i = 0; i < answered; i++) admission.observeWait(1);
+  /** One interval in which `settled` validations are admitted and answered, and the process spends `cpuMs` of CPU in all. */
+  async function interval(settled: number, cpuMs: number, control = admission): Promise<void> {
+    for (let i = 0; i < settled; i++) await control.admitted(async () => undefined);
     cpuMicros += cpuMs * 1000;
     vi.advanceTimersByTime(ADMISSION_INTERVAL_MS);
   }
@@ -33,7 +33,7 @@ describe('the backlog check: validations in flight × CPU per validation ÷ core
   });
 
   it('refuses once those in flight hold more work for the cores than its bound', async () => {
-    interval(10, 20); // 2 ms a validation: each in flight is 1 ms of work for 2 cores
+    await interval(10, 20); // 2 ms a validation: each in flight is 1 ms of work for 2 cores
     expect(admission.cpuPerValidationMs).toBe(2);
     const atBound = holdInFlight(admission, 40);
     expect(admission.behind()).toBeUndefined();
@@ -47,35 +47,54 @@ describe('the backlog check: validations in flight × CPU per validation ÷ core
   it('admits any number until a validation\'s cost is measured, and charges a quiet interval\'s CPU to none', async () => {
     const held = holdInFlight(admission, 200);
     expect(admission.behind()).toBeUndefined();
-    interval(MIN_ANSWERED - 1, 1_000); // a checkpoint's CPU in an interval that answered 9
+    await interval(MIN_SETTLED - 1, 1_000); // a checkpoint's CPU in an interval that settled 9
     expect(admission.cpuPerValidationMs).toBe(0);
     expect(admission.behind()).toBeUndefined();
-    interval(MIN_ANSWERED, 10); // 1 ms each: 200 in flight are 100 ms of work
+    await interval(MIN_SETTLED, 10); // 1 ms each: 200 in flight are 100 ms of work
+    expect(admission.cpuPerValidationMs).toBe(1);
     expect(admission.behind()).toMatchObject({ cause: 'backlog' });
     await held();
   });
 
-  it('follows the cost as it changes, over the last few intervals', () => {
-    interval(10, 20);
-    interval(10, 40); // 4 ms each from now on
+  it('charges none of the CPU spent before it started (the start-up\'s warm-up) to the first validations', async () => {
+    const late = new AdmissionControl({ maxLagMs: 0, maxCommitWaitMs: 0, maxStandingWaitMs: 0, maxBacklogMs: 40, minInFlight: 2, cores: 2, cpuUsage: () => ({ user: cpuMicros, system: 0 }) });
+    cpuMicros += 5_000_000; // 300 warm-up validations between building the app and listening
+    late.start();
+    vi.advanceTimersByTime(10);
+    await interval(10, 20, late);
+    expect(late.cpuPerValidationMs).toBe(2);
+    late.close();
+  });
+
+  it('follows the cost as it changes, over the last few intervals', async () => {
+    await interval(10, 20);
+    await interval(10, 40); // 4 ms each from now on
     const afterOne = admission.cpuPerValidationMs;
     expect(afterOne).toBeGreaterThan(2);
     expect(afterOne).toBeLessThan(3);
-    for (let i = 0; i < 20; i++) interval(10, 40);
+    for (let i = 0; i < 20; i++) await interval(10, 40);
     expect(admission.cpuPerValidationMs).toBeCloseTo(4, 1);
   });
 
+  it('counts every admitted validation, whatever its answer: a rejected one cost CPU too', async () => {
+    for (let i = 0; i < 10; i++) await admission.admitted(() => Promise.reject(new Error('422'))).catch(() => undefined);
+    cpuMicros += 20_000;
+    vi.advanceTimersByTime(ADMISSION_INTERVAL_MS);
+    expect(admission.cpuPerValidationMs).toBe(2);
+  });
+
   it('sees no backlog in fewer validations than the threads, nor with its bound at 0', async () => {
-    interval(10, 10_000); // 1 s of CPU each
+    await interval(10, 10_000); // 1 s of CPU each
     const one = holdInFlight(admission, 1);
     expect(admission.behind()).toBeUndefined();
     await one();
 
-    const off = new AdmissionControl({ maxLagMs: 0, maxCommitWaitMs: 0, maxStandingWaitMs: 0, maxBacklogMs: 0, minInFlight: 2, cores: 2, cpuUsage: () => ({ user: cpuMicros, system: 0 }) });
+    // Another check keeps the intervals running, so the cost is measured: only the bound is off.
+    const off = new AdmissionControl({ maxLagMs: 1_000, maxCommitWaitMs: 0, maxStandingWaitMs: 0, maxBacklogMs: 0, minInFlight: 2, cores: 2, cpuUsage: () => ({ user: cpuMicros, system: 0 }) });
     off.start();
-    for (let i = 0; i < 10; i++) off.observeWait(1);
-    cpuMicros += 10_000_000;
-    vi.advanceTimersByTime(ADMISSION_INTERVAL_MS + 10);
+    vi.advanceTimersByTime(10);
+    await interval(10, 10_000, off);
+    expect(off.cpuPerValidationMs).toBe(1_000);
     const many = holdInFlight(off, 1_000);
     expect(off.behind()).toBeUndefined();
     await many();

@@ -18,6 +18,23 @@ async function untilServed(send: () => Promise<LightMyRequestResponse>): Promise
   return res;
 }
 
+type Validate = (id: string, payload?: Record<string, unknown>) => Promise<LightMyRequestResponse>;
+
+/**
+ * `count` big validations sent at once, and a small probe every 20 ms until they are all
+ * answered (the probes not awaited one by one: an admitted probe queues behind the backlog).
+ */
+async function backlogWithProbes(validate: Validate, count: number): Promise<{ backlog: LightMyRequestResponse[]; probes: LightMyRequestResponse[] }> {
+  let drained = false;
+  const backlog = Promise.all(Array.from({ length: count }, (_, i) => validate(`backlog-${i}`, bigRequest(`backlog-${i}`)))).finally(() => (drained = true));
+  const probes: Array<Promise<LightMyRequestResponse>> = [];
+  while (!drained) {
+    await sleep(20);
+    probes.push(validate(`probe-${probes.length}`));
+  }
+  return { backlog: await backlog, probes: await Promise.all(probes) };
+}
+
 let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp({ env: { PES_WORKERS: '1', PES_MAX_QUEUE: '2', PES_RATE_LIMIT: '0' } });
@@ -211,15 +228,7 @@ describe('load shedding when every validation keeps waiting (a standing queue)',
     // Long enough to outlast the limit's fall: it is first set ~100 ms in, to 3/4 of the most in
     // flight, and a probe is refused only while more than that are still in flight. A backlog of
     // 100 that one fast worker drained in ~300 ms was below the limit by then (the test was flaky).
-    let drained = false;
-    const backlog = Promise.all(Array.from({ length: 400 }, (_, i) => validate(`backlog-${i}`, bigRequest(`backlog-${i}`)))).finally(() => (drained = true));
-    // Probes every 20 ms while it drains (not awaited one by one: an admitted probe queues behind the backlog).
-    const probes: Array<Promise<LightMyRequestResponse>> = [];
-    while (!drained) {
-      await sleep(20);
-      probes.push(validate(`probe-${probes.length}`));
-    }
-    const answers = await Promise.all(probes);
+    const { backlog, probes: answers } = await backlogWithProbes(validate, 400);
     const refused = answers.find((res) => res.statusCode === 503);
     expect(refused?.statusCode).toBe(503);
     expect(answers.every((res) => res.statusCode === 200 || res.statusCode === 503)).toBe(true);
@@ -228,7 +237,7 @@ describe('load shedding when every validation keeps waiting (a standing queue)',
     const refusedProbes = answers.filter((res) => res.statusCode === 503).length;
     expect(await refusalsByCause(queued.app)).toEqual({ ...NONE_REFUSED, in_flight_limit: refusedProbes });
     // Everything admitted before is answered, none dropped.
-    expect((await backlog).every((res) => res.statusCode === 200)).toBe(true);
+    expect(backlog.every((res) => res.statusCode === 200)).toBe(true);
     expect((await untilServed(() => validate('after-the-queue-drained'))).statusCode).toBe(200);
   });
 });
@@ -242,7 +251,7 @@ describe('load shedding when the validations in flight hold too much work (the b
   afterAll(() => loaded.close());
 
   const validate = (id: string, payload = decisionRequest(id)) => loaded.app.inject({ method: 'POST', url: '/api/v1/validate', payload });
-  const cpuPerValidation = async () => sample((await loaded.app.inject({ method: 'GET', url: '/metrics' })).body, 'pes_validation_cpu_seconds') ?? 0;
+  const cpuPerValidation = async () => sample((await loaded.app.inject({ method: 'GET', url: '/metrics' })).body, 'pes_cpu_seconds_per_validation') ?? 0;
 
   it('learns what a validation costs, refuses new ones while those in flight exceed the bound, and recovers', async () => {
     expect((await untilServed(() => validate('warm-up'))).statusCode).toBe(200);
@@ -254,14 +263,8 @@ describe('load shedding when the validations in flight hold too much work (the b
     const before = await refusalsByCause(loaded.app);
 
     // 200 big validations for one worker, and probes every 20 ms while they are answered.
-    let drained = false;
-    const backlog = Promise.all(Array.from({ length: 200 }, (_, i) => validate(`backlog-${i}`, bigRequest(`backlog-${i}`)))).finally(() => (drained = true));
-    const probes: Array<Promise<LightMyRequestResponse>> = [];
-    while (!drained) {
-      await sleep(20);
-      probes.push(validate(`probe-${probes.length}`));
-    }
-    const answers = [...(await backlog), ...(await Promise.all(probes))];
+    const { backlog, probes } = await backlogWithProbes(validate, 200);
+    const answers = [...backlog, ...probes];
     expect(answers.every((res) => res.statusCode === 200 || res.statusCode === 503)).toBe(true);
     const refused = answers.filter((res) => res.statusCode === 503);
     expect(refused.length).toBeGreaterThan(0);
