@@ -99,7 +99,7 @@ try {
       for (let round = 0; round < ROUNDS; round++) {
         for (const mode of Object.keys(MODES)) rounds.get(mode)!.push(await measure(db, database, mode, concurrency));
       }
-      for (const [mode, runs] of rounds) {
+      for (const runs of rounds.values()) {
         const middle = median(runs.map((r) => r.recordsPerSecond));
         cells.push(runs.find((r) => r.recordsPerSecond === middle)!);
       }
