@@ -1,7 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { availableCores } from './cpu-cores.js';
 import { PROJECT_ROOT } from './paths.js';
 import { ApiKeyFormatError, parseApiKeys, type ApiKeyEntry } from './security/api-keys.js';
 import { DEFAULT_CHECKPOINT_WAL_MB, DEFAULT_SHARED_BUFFERS_MB, DEFAULT_VACUUM_CHANGED_ROWS } from './storage/pglite.js';
@@ -102,7 +102,8 @@ function readableFile(env: NodeJS.ProcessEnv, name: string): string | undefined 
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const workers = integer(env, 'PES_WORKERS', availableParallelism(), 1, 256);
+  // One per core it may use, rounded down: the HTTP and database threads need their share too.
+  const workers = integer(env, 'PES_WORKERS', Math.max(1, Math.floor(availableCores())), 1, 256);
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL', `must start with postgres:// or postgresql://`);

@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableCores } from '../cpu-cores.js';
 import { CpuPerValidation } from './cpu-per-validation.js';
 
 /**
@@ -86,7 +86,7 @@ export interface AdmissionOptions {
   readonly maxBacklogMs?: number;
   /** Fewest validations in flight that make a backlog (e.g. the pool's thread count). */
   readonly minInFlight: number;
-  /** The cores the service's threads share (default: the machine's). */
+  /** The cores the service's threads share (default: those it may use, a container's CPU quota counted). */
   readonly cores?: number;
   /** The process's CPU time so far (default: process.cpuUsage()). */
   readonly cpuUsage?: () => NodeJS.CpuUsage;
@@ -137,7 +137,7 @@ export class AdmissionControl {
     this.maxStandingWaitMs = options.maxStandingWaitMs;
     this.maxBacklogMs = options.maxBacklogMs ?? 0;
     this.minInFlight = options.minInFlight;
-    this.cores = options.cores ?? availableParallelism();
+    this.cores = options.cores ?? availableCores();
     this.cpu = new CpuPerValidation(options.cpuUsage);
     this.probeMs = options.probeMs ?? 10;
     this.intervalMs = options.intervalMs ?? ADMISSION_INTERVAL_MS;
