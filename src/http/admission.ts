@@ -227,7 +227,7 @@ export class AdmissionControl {
     if (this.maxBacklogMs > 0) {
       const backlogMs = (this.admittedNow * this.cpu.ms) / this.cores;
       if (backlogMs > this.maxBacklogMs) {
-        return { cause: 'backlog', reason: `the ${this.admittedNow} validations in flight hold ~${Math.round(backlogMs)} ms of work for its ${this.cores} cores` };
+        return { cause: 'backlog', reason: `the ${this.admittedNow} validations in flight hold ~${Math.round(backlogMs)} ms of work for its ${+this.cores.toFixed(2)} cores` };
       }
     }
     if (now < this.behindUntil) return { cause: 'event_loop_lag', reason: `its event loop ran ${Math.round(this.behindBy)} ms late` };

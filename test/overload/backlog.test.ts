@@ -83,6 +83,17 @@ describe('the backlog check: validations in flight × CPU per validation ÷ core
     expect(admission.cpuPerValidationMs).toBe(2);
   });
 
+  it('names a container\'s fraction of the cores as a caller can read it', async () => {
+    const third = new AdmissionControl({ maxLagMs: 0, maxCommitWaitMs: 0, maxStandingWaitMs: 0, maxBacklogMs: 40, minInFlight: 2, cores: 1 / 3, cpuUsage: () => ({ user: cpuMicros, system: 0 }) });
+    third.start();
+    vi.advanceTimersByTime(10);
+    await interval(10, 10, third); // 1 ms each: each in flight is 3 ms of work for a third of a core
+    const held = holdInFlight(third, 14);
+    expect(third.behind()).toEqual({ cause: 'backlog', reason: 'the 14 validations in flight hold ~42 ms of work for its 0.33 cores' });
+    await held();
+    third.close();
+  });
+
   it('sees no backlog in fewer validations than the threads, nor with its bound at 0', async () => {
     await interval(10, 10_000); // 1 s of CPU each
     const one = holdInFlight(admission, 1);
