@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ADMISSION_INTERVAL_MS, AdmissionControl } from '../../src/http/admission.js';
+import { ADMISSION_INTERVAL_MS, AdmissionControl, type AdmissionOptions } from '../../src/http/admission.js';
 import { MIN_SETTLED } from '../../src/http/cpu-per-validation.js';
 import { holdInFlight } from '../support/in-flight.js';
 
@@ -15,17 +15,26 @@ describe('the backlog check: validations in flight × CPU per validation ÷ core
     vi.advanceTimersByTime(ADMISSION_INTERVAL_MS);
   }
 
+  /**
+   * Started on the test's CPU clock with only the backlog check (40 ms of work on 2 cores), but for
+   * `options`; `beforeStart` runs between its construction and its start.
+   */
+  function started(options: Partial<AdmissionOptions> = {}, beforeStart = () => {}): AdmissionControl {
+    const control = new AdmissionControl({
+      maxLagMs: 0, maxCommitWaitMs: 0, maxStandingWaitMs: 0, maxBacklogMs: 40, minInFlight: 2, cores: 2,
+      cpuUsage: () => ({ user: cpuMicros, system: 0 }), ...options,
+    });
+    beforeStart();
+    control.start();
+    // Intervals close at the first 10 ms probe after ADMISSION_INTERVAL_MS: line them up with interval().
+    vi.advanceTimersByTime(10);
+    return control;
+  }
+
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'performance'] });
     cpuMicros = 0;
-    // Only the backlog check: 40 ms of work on 2 cores.
-    admission = new AdmissionControl({
-      maxLagMs: 0, maxCommitWaitMs: 0, maxStandingWaitMs: 0, maxBacklogMs: 40, minInFlight: 2, cores: 2,
-      cpuUsage: () => ({ user: cpuMicros, system: 0 }),
-    });
-    admission.start();
-    // Intervals close at the first 10 ms probe after ADMISSION_INTERVAL_MS: line them up with interval().
-    vi.advanceTimersByTime(10);
+    admission = started();
   });
   afterEach(() => {
     admission.close();
@@ -57,10 +66,8 @@ describe('the backlog check: validations in flight × CPU per validation ÷ core
   });
 
   it('charges none of the CPU spent before it started (the start-up\'s warm-up) to the first validations', async () => {
-    const late = new AdmissionControl({ maxLagMs: 0, maxCommitWaitMs: 0, maxStandingWaitMs: 0, maxBacklogMs: 40, minInFlight: 2, cores: 2, cpuUsage: () => ({ user: cpuMicros, system: 0 }) });
-    cpuMicros += 5_000_000; // 300 warm-up validations between building the app and listening
-    late.start();
-    vi.advanceTimersByTime(10);
+    // 300 warm-up validations between building the app and listening.
+    const late = started({}, () => (cpuMicros += 5_000_000));
     await interval(10, 20, late);
     expect(late.cpuPerValidationMs).toBe(2);
     late.close();
@@ -84,9 +91,7 @@ describe('the backlog check: validations in flight × CPU per validation ÷ core
   });
 
   it('names a container\'s fraction of the cores as a caller can read it', async () => {
-    const third = new AdmissionControl({ maxLagMs: 0, maxCommitWaitMs: 0, maxStandingWaitMs: 0, maxBacklogMs: 40, minInFlight: 2, cores: 1 / 3, cpuUsage: () => ({ user: cpuMicros, system: 0 }) });
-    third.start();
-    vi.advanceTimersByTime(10);
+    const third = started({ cores: 1 / 3 });
     await interval(10, 10, third); // 1 ms each: each in flight is 3 ms of work for a third of a core
     const held = holdInFlight(third, 14);
     expect(third.behind()).toEqual({ cause: 'backlog', reason: 'the 14 validations in flight hold ~42 ms of work for its 0.33 cores' });
@@ -101,9 +106,7 @@ describe('the backlog check: validations in flight × CPU per validation ÷ core
     await one();
 
     // Another check keeps the intervals running, so the cost is measured: only the bound is off.
-    const off = new AdmissionControl({ maxLagMs: 1_000, maxCommitWaitMs: 0, maxStandingWaitMs: 0, maxBacklogMs: 0, minInFlight: 2, cores: 2, cpuUsage: () => ({ user: cpuMicros, system: 0 }) });
-    off.start();
-    vi.advanceTimersByTime(10);
+    const off = started({ maxLagMs: 1_000, maxBacklogMs: 0 });
     await interval(10, 10_000, off);
     expect(off.cpuPerValidationMs).toBe(1_000);
     const many = holdInFlight(off, 1_000);
