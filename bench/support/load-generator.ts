@@ -74,6 +74,11 @@ export interface LoadResult {
   readonly totalSent: number;
   /** The server's CPU time per request over the whole run, when the caller measured it (measuredLoad). */
   readonly cpu?: CpuPerRequest;
+  /**
+   * This load generator's own CPU time per request sent, warm-up included (all its threads, ms). It
+   * shares the cores with the server it loads: what it uses, the server cannot.
+   */
+  readonly generatorCpuMs?: number;
   /** The service's 503 refusals during the run by the check that made them, when the caller read them (withRefusalCauses). */
   readonly refusalCauses?: Record<string, number>;
   /** Where the 2xx answers' time went, when the server said so in a Server-Timing header (the service does; the peers do not). */
@@ -133,6 +138,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   let notSent = 0;
   let totalSent = 0;
   let index = 0;
+  const cpuAtStart = process.cpuUsage();
   const start = performance.now();
 
   const record = (dueMs: number, status: string, label: string | undefined, leftMs = dueMs, serverTiming?: string) => {
@@ -216,6 +222,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const drainUntil = performance.now() + 30_000;
   while (inFlight > 0 && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 5));
   agent.destroy();
+  const cpu = process.cpuUsage(cpuAtStart);
 
   const ok = accepted.totalCount;
   const tail = tailBreakdown(timed);
@@ -234,6 +241,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     errors: sent - ok + notSent,
     notSent,
     totalSent,
+    ...(totalSent > 0 ? { generatorCpuMs: (cpu.user + cpu.system) / 1000 / totalSent } : {}),
   };
   for (const histogram of [accepted, refused, ...byLabel.values(), ...(bySettling ? [bySettling.before, bySettling.after] : [])]) histogram.destroy();
   return result;

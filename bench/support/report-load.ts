@@ -1,7 +1,7 @@
 /** The benchmark page's HTTP sections (bench/report.ts): the service under load, case by case, and its peers. */
 import type { LoadResult } from './load-generator.js';
 import {
-  CPU_LEGEND, boundary, byLabel, cpuCell, errorsText, int, ms, pct, rate, ratesText, repeatedSearches, searchesText, stepAt, stepRows, STEP_HEAD, table,
+  CPU_LEGEND, boundary, byLabel, coresCell, cpuCell, errorsText, generatorText, int, ms, pct, rate, ratesText, repeatedSearches, searchesText, stepAt, stepRows, STEP_HEAD, table,
 } from './report-text.js';
 import type { SearchResult } from './rate-search.js';
 import type { HttpLoadCase, HttpLoadResult, HttpPeersResult } from './suite-results.js';
@@ -46,7 +46,7 @@ function caseBlock(title: string, c: HttpLoadCase, load: HttpLoadResult): string
       : `**No step was sustainable** (P99 ≥ ${load.p99LimitMs} ms even at the lowest rate)${searches ? ` in the median search${searchesText(searches, load.p99LimitMs, 'service')}` : ''}. ` +
         `At the lowest rate (${rate(r.offeredRate)} req/s for ${r.durationMs / 1000} s):`,
     `P50 **${ms(r.accepted.p50Ms)} ms**, P99 **${ms(r.accepted.p99Ms)} ms**, P99.9 **${ms(r.accepted.p999Ms)} ms**, ${rate(r.achievedRate)} answers/s, ${errorsText(r)};`,
-    `server CPU per request ${cpuCell(r)} ms (${r.cpu?.validationMs || r.cpu?.databaseMs ? CPU_LEGEND : 'main thread / other threads'}).${byLabel(r)}`,
+    `server CPU per request ${cpuCell(r)} ms (${r.cpu?.validationMs || r.cpu?.databaseMs ? CPU_LEGEND : 'main thread / other threads'})${generatorText(r)}.${byLabel(r)}`,
     '',
     ...tailBlock(r),
     ...(searches ? ['The steps of the median search:', ''] : []),
@@ -104,11 +104,13 @@ export function peersSection(peers: HttpPeersResult, load?: HttpLoadResult): str
   const atShare = (r?: LoadResult) => (r ? `${ms(r.accepted.p50Ms)} / ${ms(r.accepted.p99Ms)} at ${int(r.offeredRate)} req/s` : '–');
   const rows = peers.cases.map((c) => [
     what[c.peer], rateCell(c), share(c.sustainableRate), atShare(c.atReportRate), cpuCell(stepAt(c.steps, c.sustainableRate)),
+    coresCell(stepAt(c.steps, c.sustainableRate)),
   ]);
   if (serviceCase) {
     rows.push([
       'the service: pool + audit record committed before the answer', rateCell(serviceCase), share(serviceCase.sustainableRate),
       atShare(serviceCase.atReportRate), cpuCell(stepAt(serviceCase.steps, serviceCase.sustainableRate)),
+      coresCell(stepAt(serviceCase.steps, serviceCase.sustainableRate)),
     ]);
   }
   return [
@@ -118,8 +120,10 @@ export function peersSection(peers: HttpPeersResult, load?: HttpLoadResult): str
     'bounds the throughput on any number of cores (1,000 / ms per request), and is far steadier than latency on a shared machine.',
     'Each server is also loaded at the same share of its own highest rate as the service\'s headline latency: on two cores shared',
     'with the load generator, that is what even a route without a pool or a database keeps at that load.',
+    'The last column is the cores each step kept busy: the server\'s and the load generator\'s own, since both run on this machine',
+    '(two cores). A server whose figures add up to about two has filled the machine; the generator\'s share of it is not the server\'s to use.',
     '',
-    table(['server', `highest sustainable req/s${peers.cases.some((c) => repeatedSearches(c)) ? ' (each search\'s, in the order run; the median counts)' : ''}`, 'share of the ceiling', `P50 / P99 ms at ${pct(peers.reportShare ?? 0.7)} of its rate`, 'CPU ms per request: main / other threads'], rows),
+    table(['server', `highest sustainable req/s${peers.cases.some((c) => repeatedSearches(c)) ? ' (each search\'s, in the order run; the median counts)' : ''}`, 'share of the ceiling', `P50 / P99 ms at ${pct(peers.reportShare ?? 0.7)} of its rate`, 'CPU ms per request: main / other threads', 'cores busy at that step: server + load generator'], rows),
     '',
     ...peers.cases.flatMap((c) => [`<details><summary>${c.peer}: every step${repeatedSearches(c) ? ' of the median search' : ''}</summary>`, '', table(STEP_HEAD, stepRows(c.steps)), '', '</details>', '']),
   ].join('\n');

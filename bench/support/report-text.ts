@@ -21,6 +21,20 @@ export const latencyCells = (l: LatencySummary) => [ms(l.p50Ms), ms(l.p99Ms), ms
 export const statuses = (r: LoadResult) => Object.entries(r.statuses).map(([s, n]) => `${s}: ${int(n)}`).join(', ') + causesText(r);
 
 export const cpuCell = (r?: LoadResult) => (r?.cpu ? cpuText(r.cpu, ms) : '–');
+
+/**
+ * "1.10 + 0.83": the cores a step kept busy, the server's and the load generator's, which shares
+ * them; '–' for results from before the generator measured itself.
+ */
+export function coresCell(r?: LoadResult): string {
+  if (!r?.cpu || r.generatorCpuMs === undefined) return '–';
+  const cores = (msPerRequest: number) => ((r.offeredRate * msPerRequest) / 1000).toFixed(2);
+  return `${cores(r.cpu.mainMs + r.cpu.otherMs)} + ${cores(r.generatorCpuMs)}`;
+}
+
+/** "; the load generator used 0.280 ms per request of the same cores", when it measured itself. */
+export const generatorText = (r: LoadResult) =>
+  r.generatorCpuMs === undefined ? '' : `; the load generator used ${ms(r.generatorCpuMs)} ms per request of the same cores`;
 export const CPU_LEGEND = 'main thread / other threads, these split by role where the run recorded it; rest: V8\'s GC and compiler helpers, libuv';
 
 export function stepRows(steps: readonly LoadResult[]): Array<Array<string | number>> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadResult } from '../../bench/support/load-generator.js';
 import type { SearchResult } from '../../bench/support/rate-search.js';
-import { boundary, ratesText, repeatedSearches, searchesText, spreadText } from '../../bench/support/report-text.js';
+import { boundary, coresCell, generatorText, ratesText, repeatedSearches, searchesText, spreadText } from '../../bench/support/report-text.js';
 
 /** A step as the page reads it: its rate, errors (with the service's causes) and P99. */
 const step = (offeredRate: number, p99Ms: number, errors = 0, refusalCauses?: Record<string, number>): LoadResult =>
@@ -37,5 +37,15 @@ describe('how the benchmark page words rate searches', () => {
       " (medians of three searches each: the service's found 1,100, 995 and 995 req/s, the bare route's 2,760, 4,140 and 6,210)",
     );
     expect(spreadText(three, {})).toBe('');
+  });
+
+  it('adds up the cores a step kept busy, the server\'s and the load generator\'s, only when both were measured', () => {
+    const measured = { offeredRate: 1_000, cpu: { mainMs: 0.4, otherMs: 0.9 }, generatorCpuMs: 0.28 } as unknown as LoadResult;
+    expect(coresCell(measured)).toBe('1.30 + 0.28');
+    expect(generatorText(measured)).toBe('; the load generator used 0.280 ms per request of the same cores');
+    const before = { offeredRate: 1_000, cpu: { mainMs: 0.4, otherMs: 0.9 } } as unknown as LoadResult;
+    expect(coresCell(before)).toBe('–');
+    expect(generatorText(before)).toBe('');
+    expect(coresCell(undefined)).toBe('–');
   });
 });
