@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROJECT_ROOT } from '../src/paths.js';
-import { fitCostModel, positionsOnlyError, predict } from './support/linear-fit.js';
+import { fitCostModel, positionsOnlyError, predict, type CostModel } from './support/linear-fit.js';
 import type { LatencySummary, LoadResult } from './support/load-generator.js';
 import { loadSection, peersAtShare, peersSection } from './support/report-load.js';
 import { byLabel, errorsText, int, latencyCells, ms, pct, rate, spreadText, statuses, table } from './support/report-text.js';
@@ -110,9 +110,9 @@ function latencyPlot(load?: HttpLoadResult, peers?: HttpPeersResult): string | u
   });
 }
 
-type FittedEngine = EngineResult & { readonly positionsOnlyError: number };
+type FittedEngine = EngineResult & { readonly fit: CostModel; readonly positionsOnlyError: number };
 
-/** The engine's result with its cells fitted here, once: the page's models, whatever model the run that measured them saved. */
+/** The engine's result with its cells fitted here, once: the page's models come from the cells alone. */
 function refitted(engine: EngineResult): FittedEngine {
   const points = engine.cells.map((c) => ({ positions: c.positions, policies: c.policies, ms: c.evaluateMs }));
   return { ...engine, fit: fitCostModel(points), positionsOnlyError: positionsOnlyError(points) };

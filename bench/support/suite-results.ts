@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/paths.js';
-import type { CostModel } from './linear-fit.js';
 import type { LoadResult } from './load-generator.js';
 import type { SearchResult } from './rate-search.js';
 import type { TaskSummary } from './results.js';
@@ -38,7 +37,6 @@ export interface SuiteResults {
 export interface EngineResult {
   cells: Array<{ positions: number; policies: number; bodyBytes: number; totalMs: number; totalP99Ms: number; evaluateMs: number; violations: number }>;
   parseMs: Record<string, number>;
-  fit: CostModel;
   policyTypes: string[];
   skipped: string[];
   everyType: Array<{ positions: number; riskModel: boolean; policies: string[]; bodyBytes: number; totalMs: number; totalP99Ms: number; evaluateMs: number; violations: string[] }>;
