@@ -306,7 +306,7 @@ export function writeReport(results: SuiteResults): void {
     targets(engine, load, peers, overload),
     '',
     load ? loadSection(load, peers) : '',
-    peers ? peersSection(peers, load) : '',
+    peers ? peersSection(peers, results.machine.cpus, load) : '',
     overload ? overloadSection(overload) : '',
     engine ? engineSection(engine) : '',
     pool ? poolSection(pool) : '',

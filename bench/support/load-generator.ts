@@ -70,7 +70,7 @@ export interface LoadResult {
   /** Non-2xx answers, socket errors and requests the generator could not send. */
   readonly errors: number;
   readonly notSent: number;
-  /** Requests sent including the warm-up: what the server's CPU time over the whole run served. */
+  /** Requests sent including the warm-up: what the server's CPU time, and the generator's own, over the whole run served. */
   readonly totalSent: number;
   /** The server's CPU time per request over the whole run, when the caller measured it (measuredLoad). */
   readonly cpu?: CpuPerRequest;

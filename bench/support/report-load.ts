@@ -87,7 +87,7 @@ export function peersAtShare(peers?: HttpPeersResult): string {
     at.map((c) => `${c.peer} P99 ${ms(c.atReportRate!.accepted.p99Ms)} ms at ${int(c.atReportRate!.offeredRate)} req/s`).join(', ');
 }
 
-export function peersSection(peers: HttpPeersResult, load?: HttpLoadResult): string {
+export function peersSection(peers: HttpPeersResult, cpus: number, load?: HttpLoadResult): string {
   const serviceCase = load?.cases.find((c) => c.positions === peers.positions);
   const bare = peers.cases.find((c) => c.peer === 'bare')?.sustainableRate ?? 0;
   const what: Record<string, string> = {
@@ -120,8 +120,9 @@ export function peersSection(peers: HttpPeersResult, load?: HttpLoadResult): str
     'bounds the throughput on any number of cores (1,000 / ms per request), and is far steadier than latency on a shared machine.',
     'Each server is also loaded at the same share of its own highest rate as the service\'s headline latency: on two cores shared',
     'with the load generator, that is what even a route without a pool or a database keeps at that load.',
-    'The last column is the cores each step kept busy: the server\'s and the load generator\'s own, since both run on this machine',
-    '(two cores). A server whose figures add up to about two has filled the machine; the generator\'s share of it is not the server\'s to use.',
+    'The last column is the cores kept busy at the sustainable step: the server\'s, and the load generator\'s own, which runs on the same',
+    `machine (${cpus} cores): figures that add up to about ${cpus} have filled it. A server on one thread (the bare route, the inline engine)`,
+    'fills one core at most, and what the generator uses, the server cannot.',
     '',
     table(['server', `highest sustainable req/s${peers.cases.some((c) => repeatedSearches(c)) ? ' (each search\'s, in the order run; the median counts)' : ''}`, 'share of the ceiling', `P50 / P99 ms at ${pct(peers.reportShare ?? 0.7)} of its rate`, 'CPU ms per request: main / other threads', 'cores busy at that step: server + load generator'], rows),
     '',

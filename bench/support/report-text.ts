@@ -21,21 +21,27 @@ export const latencyCells = (l: LatencySummary) => [ms(l.p50Ms), ms(l.p99Ms), ms
 export const statuses = (r: LoadResult) => Object.entries(r.statuses).map(([s, n]) => `${s}: ${int(n)}`).join(', ') + causesText(r);
 
 export const cpuCell = (r?: LoadResult) => (r?.cpu ? cpuText(r.cpu, ms) : '–');
+export const CPU_LEGEND = 'main thread / other threads, these split by role where the run recorded it; rest: V8\'s GC and compiler helpers, libuv';
+
+/** Cores kept busy by `msPerRequest` of CPU time at `rate` requests a second. */
+const cores = (rate: number, msPerRequest: number) => ((rate * msPerRequest) / 1000).toFixed(2);
 
 /**
- * "1.10 + 0.83": the cores a step kept busy, the server's and the load generator's, which shares
- * them; '–' for results from before the generator measured itself.
+ * "1.30 + 0.28": the cores a step kept busy, the server's and the load generator's, which shares
+ * them. CPU per request counts every request sent, so this holds for steps that sent what they
+ * offered (the sustainable ones); '–' for results from before the generator measured itself.
  */
 export function coresCell(r?: LoadResult): string {
   if (!r?.cpu || r.generatorCpuMs === undefined) return '–';
-  const cores = (msPerRequest: number) => ((r.offeredRate * msPerRequest) / 1000).toFixed(2);
-  return `${cores(r.cpu.mainMs + r.cpu.otherMs)} + ${cores(r.generatorCpuMs)}`;
+  return `${cores(r.offeredRate, r.cpu.mainMs + r.cpu.otherMs)} + ${cores(r.offeredRate, r.generatorCpuMs)}`;
 }
 
-/** "; the load generator used 0.280 ms per request of the same cores", when it measured itself. */
+/**
+ * "; the load generator kept 0.28 cores busy on the same machine", when it measured itself. In
+ * cores, not per request: at a few requests a second, its clock's 1 ms ticks outweigh the requests.
+ */
 export const generatorText = (r: LoadResult) =>
-  r.generatorCpuMs === undefined ? '' : `; the load generator used ${ms(r.generatorCpuMs)} ms per request of the same cores`;
-export const CPU_LEGEND = 'main thread / other threads, these split by role where the run recorded it; rest: V8\'s GC and compiler helpers, libuv';
+  r.generatorCpuMs === undefined ? '' : `; the load generator kept ${cores(r.offeredRate, r.generatorCpuMs)} cores busy on the same machine`;
 
 export function stepRows(steps: readonly LoadResult[]): Array<Array<string | number>> {
   return [...steps].sort((a, b) => a.offeredRate - b.offeredRate)

@@ -42,7 +42,11 @@ describe('how the benchmark page words rate searches', () => {
   it('adds up the cores a step kept busy, the server\'s and the load generator\'s, only when both were measured', () => {
     const measured = { offeredRate: 1_000, cpu: { mainMs: 0.4, otherMs: 0.9 }, generatorCpuMs: 0.28 } as unknown as LoadResult;
     expect(coresCell(measured)).toBe('1.30 + 0.28');
-    expect(generatorText(measured)).toBe('; the load generator used 0.280 ms per request of the same cores');
+    expect(generatorText(measured)).toBe('; the load generator kept 0.28 cores busy on the same machine');
+    // The overload phases measure the generator but not the server.
+    const generatorOnly = { offeredRate: 2_000, generatorCpuMs: 0.25 } as unknown as LoadResult;
+    expect(coresCell(generatorOnly)).toBe('–');
+    expect(generatorText(generatorOnly)).toBe('; the load generator kept 0.50 cores busy on the same machine');
     const before = { offeredRate: 1_000, cpu: { mainMs: 0.4, otherMs: 0.9 } } as unknown as LoadResult;
     expect(coresCell(before)).toBe('–');
     expect(generatorText(before)).toBe('');
