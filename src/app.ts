@@ -145,7 +145,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } });
 
-  await app.register(validateRoutes, { pool, policies, validations, bodyLimit: config.bodyLimit, maxLagMs: config.maxEventLoopLagMs, maxCommitWaitMs: config.maxCommitWaitMs, maxStandingWaitMs: config.maxStandingWaitMs, maxBacklogMs: config.maxBacklogMs, metrics });
+  await app.register(validateRoutes, { pool, policies, validations, bodyLimit: config.bodyLimit, maxLagMs: config.maxEventLoopLagMs, maxCommitWaitMs: config.maxCommitWaitMs, maxStandingWaitMs: config.maxStandingWaitMs, maxBacklogMs: config.maxBacklogMs, cores: config.cores, metrics });
   await app.register(headroomRoutes, { pool, policies, bodyLimit: config.bodyLimit });
   await app.register(policyRoutes, { repository: policyRepository, store: policies });
   await app.register(violationRoutes, { validations });

@@ -19,6 +19,8 @@ export interface Config {
   readonly embeddedSharedBuffersMb: number;
   /** Before each checkpoint, the embedded database VACUUMs each table with this many rows changed since its last VACUUM; 0 = never. */
   readonly embeddedVacuumRows: number;
+  /** The cores the process may use (a container's CPU quota counted; fractional): read once, for the workers' default and the backlog check. */
+  readonly cores: number;
   readonly workers: number;
   /** Validations waiting for a worker before new ones get 503. */
   readonly maxQueue: number;
@@ -102,8 +104,9 @@ function readableFile(env: NodeJS.ProcessEnv, name: string): string | undefined 
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cores = availableCores();
   // One per core it may use, rounded down: the HTTP and database threads need their share too.
-  const workers = integer(env, 'PES_WORKERS', Math.max(1, Math.floor(availableCores())), 1, 256);
+  const workers = integer(env, 'PES_WORKERS', Math.max(1, Math.floor(cores)), 1, 256);
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL', `must start with postgres:// or postgresql://`);
@@ -130,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedSharedBuffersMb: integer(env, 'PES_EMBEDDED_SHARED_BUFFERS_MB', DEFAULT_SHARED_BUFFERS_MB, 1, 1_024),
     // PGlite has no autovacuum (workers/vacuumer.ts).
     embeddedVacuumRows: integer(env, 'PES_EMBEDDED_VACUUM_ROWS', DEFAULT_VACUUM_CHANGED_ROWS, 0, 100_000_000),
+    cores,
     workers,
     maxQueue: integer(env, 'PES_MAX_QUEUE', workers * 64, 1, 1_000_000),
     // Half the 100 ms P99 objective: the other half is for the request's own work and its answer.

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, isLoopback, loadConfig } from '../src/config.js';
+import { availableCores } from '../src/cpu-cores.js';
 
 const KEY = 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6';
 const problem = (env: NodeJS.ProcessEnv): string => {
@@ -37,6 +38,13 @@ describe('configuration', () => {
     expect(loadConfig({ PES_EMBEDDED_VACUUM_ROWS: '0' }).embeddedVacuumRows).toBe(0);
     expect(loadConfig({ PES_EMBEDDED_VACUUM_ROWS: '20000' }).embeddedVacuumRows).toBe(20_000);
     expect(problem({ PES_EMBEDDED_VACUUM_ROWS: '-1' })).toMatch(/PES_EMBEDDED_VACUUM_ROWS/);
+  });
+
+  it('counts the cores once, as the process may use them, and runs a worker per whole core unless PES_WORKERS says otherwise', () => {
+    const config = loadConfig({});
+    expect(config.cores).toBe(availableCores());
+    expect(config.workers).toBe(Math.max(1, Math.floor(config.cores)));
+    expect(loadConfig({ PES_WORKERS: '3' }).workers).toBe(3);
   });
 
   it('refuses new validations past 40 ms of work in flight by default, never with PES_MAX_BACKLOG_MS=0', () => {

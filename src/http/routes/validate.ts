@@ -22,6 +22,8 @@ export interface ValidateRouteOptions {
   readonly maxStandingWaitMs: number;
   /** Refuse new validations while those in flight hold more than this many ms of work for all the cores (see AdmissionControl); 0 = never. */
   readonly maxBacklogMs: number;
+  /** The cores the service's threads share, for the backlog check (config.cores). */
+  readonly cores: number;
   readonly metrics: ServiceMetrics;
 }
 
@@ -55,7 +57,7 @@ export async function validateRoutes(app: FastifyInstance, options: ValidateRout
   // Refused before the body is read: a refusal must cost far less than a validation.
   // Fewer validations in flight than threads means nothing waits: no backlog to refuse work for.
   const admission = new AdmissionControl({
-    maxLagMs: options.maxLagMs, maxCommitWaitMs: options.maxCommitWaitMs, maxStandingWaitMs: options.maxStandingWaitMs, maxBacklogMs: options.maxBacklogMs, minInFlight: Math.max(1, pool.threads),
+    maxLagMs: options.maxLagMs, maxCommitWaitMs: options.maxCommitWaitMs, maxStandingWaitMs: options.maxStandingWaitMs, maxBacklogMs: options.maxBacklogMs, cores: options.cores, minInFlight: Math.max(1, pool.threads),
   });
   metrics.watchAdmission(admission);
   app.addHook('onReady', async () => admission.start());
