@@ -10,7 +10,7 @@ import { PROJECT_ROOT } from '../src/paths.js';
 import { fitCostModel, positionsOnlyError, predict, type CostModel } from './support/linear-fit.js';
 import type { LatencySummary, LoadResult } from './support/load-generator.js';
 import { loadSection, peersAtShare, peersSection } from './support/report-load.js';
-import { byLabel, errorsText, int, latencyCells, ms, pct, rate, spreadText, statuses, table } from './support/report-text.js';
+import { byLabel, errorsText, int, latencyCells, machineSpeedText, ms, pct, rate, spreadText, statuses, table } from './support/report-text.js';
 import { lineChart, type Series } from './support/svg-plot.js';
 import {
   RESULTS_FILE, type EngineResult, type HttpLoadResult, type HttpPeersResult, type OverloadResult, type PoolResult, type SolverResult,
@@ -300,6 +300,7 @@ export function writeReport(results: SuiteResults): void {
     'sustainable rates up to 1.5× apart, and machines of this kind have been 2–3× slower on other days (see the README).',
     'Compare the service with the peers of the same run rather than with another run\'s figures.',
     foreignCpuLine(results),
+    machineSpeedText(results.scenarios, m.referenceMsAtEnd),
     '',
     '## Targets',
     '',

@@ -13,6 +13,7 @@ import { PROJECT_ROOT } from '../src/paths.js';
 import { writeReport } from './report.js';
 import { foreignShare, sampleCpu } from './support/foreign-cpu.js';
 import { serviceNodeFlags } from './support/node-flags.js';
+import { timeReferenceWork } from './support/reference-work.js';
 import { RESULTS_FILE, type ScenarioRun, type SuiteResults } from './support/suite-results.js';
 
 /** Order matters only for reading the output: micro-benchmarks first, then the HTTP ones. */
@@ -40,6 +41,8 @@ function commit(): string {
 
 async function runScenario(file: string, resultsDir: string, quick: boolean): Promise<ScenarioRun> {
   const scenario = file.replace('.bench.ts', '');
+  // Before the scenario's own processes start: this process alone on the cores, as at the end.
+  const referenceMs = timeReferenceWork().medianMs;
   const started = Date.now();
   const cpuBefore = sampleCpu();
   console.log(`\n=== ${scenario} (bench/${file}) ===`);
@@ -66,6 +69,7 @@ async function runScenario(file: string, resultsDir: string, quick: boolean): Pr
   return {
     scenario, file, seconds: Math.round((Date.now() - started) / 100) / 10, exitCode,
     ...(foreignCpuShare !== undefined ? { foreignCpuShare } : {}),
+    referenceMs,
     ...(result !== undefined ? { result } : {}),
     ...(result === undefined || exitCode !== 0 ? { output } : {}),
   };
@@ -88,6 +92,7 @@ const results: SuiteResults = {
     cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30),
     node: process.version, platform: `${process.platform} ${process.arch}`, loadAverageAtStart, loadAverageAtEnd: loadavg(),
     serverNodeFlags: serviceNodeFlags(),
+    referenceMsAtEnd: timeReferenceWork().medianMs,
   },
   scenarios,
 };

@@ -110,3 +110,24 @@ export function spreadText(service: { searches?: readonly SearchResult[] }, bare
   const count = ours.length === theirs.length ? ` of ${countWord(ours.length)} searches each` : '';
   return ` (medians${count}: the service's found ${ratesText(ours)} req/s, the bare route's ${ratesText(theirs)})`;
 }
+
+/** A spread of the machine's speed above this (slowest ÷ fastest reference timing) is called out in bold. */
+const SPEED_SPREAD_WARNING = 1.2;
+
+/**
+ * The reference task's timings (bench/support/reference-work.ts) before each scenario and at the
+ * end, worded for the page's header; '' for results from before the suite took them.
+ */
+export function machineSpeedText(before: ReadonlyArray<{ scenario: string; referenceMs?: number }>, atEndMs?: number): string {
+  const timed = before.filter((s): s is { scenario: string; referenceMs: number } => s.referenceMs !== undefined);
+  if (timed.length === 0) return '';
+  const all = [...timed.map((s) => s.referenceMs), ...(atEndMs === undefined ? [] : [atEndMs])];
+  const spread = Math.max(...all) / Math.min(...all);
+  const each = timed.map((s) => `${s.scenario} ${ms(s.referenceMs)}`).join(', ');
+  const end = atEndMs === undefined ? '' : `, and ${ms(atEndMs)} at the end`;
+  const verdict = spread > SPEED_SPREAD_WARNING
+    ? `**The machine's speed changed by ${spread.toFixed(2)}× during the run: scenarios run at different speeds compare less well.**`
+    : `The slowest timing is ${spread.toFixed(2)}× the fastest.`;
+  return `Machine speed: a fixed task that uses none of the service's code (bench/support/reference-work.ts, median of 15 timings) ` +
+    `took, in ms, before each scenario: ${each}${end}. ${verdict} Compare two runs by this figure first.`;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadResult } from '../../bench/support/load-generator.js';
 import type { SearchResult } from '../../bench/support/rate-search.js';
-import { boundary, coresCell, generatorText, ratesText, repeatedSearches, searchesText, spreadText } from '../../bench/support/report-text.js';
+import { boundary, coresCell, generatorText, machineSpeedText, ratesText, repeatedSearches, searchesText, spreadText } from '../../bench/support/report-text.js';
 
 /** A step as the page reads it: its rate, errors (with the service's causes) and P99. */
 const step = (offeredRate: number, p99Ms: number, errors = 0, refusalCauses?: Record<string, number>): LoadResult =>
@@ -51,5 +51,19 @@ describe('how the benchmark page words rate searches', () => {
     expect(coresCell(before)).toBe('–');
     expect(generatorText(before)).toBe('');
     expect(coresCell(undefined)).toBe('–');
+  });
+
+  it('gives the machine\'s speed before each scenario and at the end, and calls out a run whose speed changed', () => {
+    const steady = machineSpeedText([{ scenario: 'engine', referenceMs: 20.4 }, { scenario: 'http-load', referenceMs: 21.9 }], 20.8);
+    expect(steady).toContain('before each scenario: engine 20.4, http-load 21.9, and 20.8 at the end.');
+    expect(steady).toContain('The slowest timing is 1.07× the fastest.');
+    expect(steady).not.toContain('**');
+    const changed = machineSpeedText([{ scenario: 'engine', referenceMs: 20.4 }, { scenario: 'http-load', referenceMs: 28.6 }]);
+    expect(changed).toContain('before each scenario: engine 20.4, http-load 28.6.');
+    expect(changed).toContain("**The machine's speed changed by 1.40× during the run");
+  });
+
+  it('says nothing of the machine\'s speed for results from before the suite timed it', () => {
+    expect(machineSpeedText([{ scenario: 'engine' }, { scenario: 'pool' }], undefined)).toBe('');
   });
 });
