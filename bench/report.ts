@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROJECT_ROOT } from '../src/paths.js';
-import { fitCostModel, positionsOnlyError, predict, type CostModel } from './support/linear-fit.js';
+import { addedPolicyCostNs, fitCostModel, largestSizeGrowth, positionsOnlyError, predict, type CostModel } from './support/linear-fit.js';
 import type { LatencySummary, LoadResult } from './support/load-generator.js';
 import { loadSection, peersAtShare, peersSection } from './support/report-load.js';
 import { byLabel, errorsText, int, latencyCells, machineSpeedText, ms, pct, rate, spreadText, statuses, table } from './support/report-text.js';
@@ -131,6 +131,26 @@ function scalingPlot(engine: FittedEngine): string {
   });
 }
 
+/** Where the cells leave the linear model, in the cells' own figures: the largest size per position, and each added policy. */
+function departuresText(engine: FittedEngine): string {
+  const points = engine.cells.map((c) => ({ positions: c.positions, policies: c.policies, ms: c.evaluateMs }));
+  const growth = largestSizeGrowth(points);
+  const sizes = [...new Set(points.map((pt) => pt.positions))].sort((a, b) => a - b);
+  const at = sizes.at(-2) ?? sizes[0];
+  const steps = addedPolicyCostNs(points, at);
+  const list = (items: string[]) => (items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : items.join(''));
+  return [
+    growth.length
+      ? `Per position, ${int(growth[0].to)} positions took ${list(growth.map((g) => `${g.ratio.toFixed(2)}×`))} the time of ${int(growth[0].from)}` +
+        ` (${list(growth.map((g) => String(g.policies)))} policies; 1× is linear).`
+      : '',
+    steps.length
+      ? `At ${int(at)} positions each added policy cost, per position, ${list(steps.map((s) => `${s.ns.toFixed(1)} ns from ${s.from} to ${s.to} policies`))}` +
+        ' (equal steps are linear; falling ones, shared work).'
+      : '',
+  ].filter(Boolean).join(' ');
+}
+
 function engineSection(engine: FittedEngine): string {
   const f = engine.fit;
   const every = engine.everyType.map((e) => [
@@ -153,6 +173,7 @@ function engineSection(engine: FittedEngine): string {
     `their groups and columns (built once per request): the model counts every policy the same. Allowed any shape in policies`,
     `(t = c + s·n, with a slope s of its own for each policy count), the worst cell is ${pct(engine.positionsOnlyError)} off:`,
     `that much is how far the cost is from linear in positions alone.`,
+    departuresText(engine),
     '',
     '![Engine evaluate time against portfolio size](benchmarks-scaling.svg)',
     '',

@@ -35,6 +35,34 @@ export function positionsOnlyError(points: readonly CostPoint[]): number {
   return worstRelativeError(points, (pt) => terms(pt).reduce((sum, term, i) => sum + term * x[i], 0));
 }
 
+/**
+ * Per policy count, the time per position at the largest size ÷ that at the next size down:
+ * 1 where the cost is linear in positions between them. Counts measured at fewer than two sizes
+ * are left out.
+ */
+export function largestSizeGrowth(points: readonly CostPoint[]): Array<{ policies: number; from: number; to: number; ratio: number }> {
+  const counts = [...new Set(points.map((pt) => pt.policies))];
+  return counts.flatMap((policies) => {
+    const sized = points.filter((pt) => pt.policies === policies).sort((a, b) => a.positions - b.positions);
+    if (sized.length < 2) return [];
+    const [below, largest] = sized.slice(-2);
+    return [{ policies, from: below.positions, to: largest.positions, ratio: largest.ms / largest.positions / (below.ms / below.positions) }];
+  });
+}
+
+/**
+ * At the given size, the time each added policy costs per position, between consecutive policy
+ * counts (ns): equal steps where the cost is linear in policies, falling ones where policies
+ * share work.
+ */
+export function addedPolicyCostNs(points: readonly CostPoint[], positions: number): Array<{ from: number; to: number; ns: number }> {
+  const sized = points.filter((pt) => pt.positions === positions).sort((a, b) => a.policies - b.policies);
+  return sized.slice(1).map((pt, k) => {
+    const prev = sized[k];
+    return { from: prev.policies, to: pt.policies, ns: ((pt.ms - prev.ms) * 1e6) / (positions * (pt.policies - prev.policies)) };
+  });
+}
+
 export function predict(model: Omit<CostModel, 'maxRelativeError'>, positions: number, policies: number): number {
   return model.fixedMs + (model.perPositionNs * positions + model.perPositionPolicyNs * positions * policies) / 1e6;
 }
