@@ -18,7 +18,7 @@ import { measuredLoad, type LoadResult } from './support/load-generator.js';
 import { startService } from './support/processes.js';
 import { describeStep, refusalCauses } from './support/rate-search.js';
 import { addPolicies, realisticBodies } from './support/realistic-mix.js';
-import { fixed, saveResult } from './support/results.js';
+import { fixed, median, saveResult } from './support/results.js';
 import { REPORT_SHARE, WINDOWS, quick, serviceOptions, sustainableRateOrSearch, warmUpServer } from './support/scenario.js';
 import { typicalRecord } from './support/typical-record.js';
 
@@ -68,7 +68,6 @@ async function round(template: string | undefined, rate: number): Promise<LoadRe
   }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 if (process.env.PES_BENCH_DATABASE_URL) {
   console.log('aged-database: embedded PGlite only, and PES_BENCH_DATABASE_URL is set: SKIPPED, nothing measured');

@@ -12,7 +12,7 @@ import { PGliteDatabase } from '../src/storage/pglite.js';
 import { PostgresDatabase } from '../src/storage/postgres.js';
 import { DEFAULT_GROUP_COMMIT, ValidationRepository } from '../src/storage/validation-repository.js';
 import { LOCAL_POSTGRES_URL, freshDatabase, postgresProblem } from './support/postgres-server.js';
-import { fixed, saveResult } from './support/results.js';
+import { fixed, median, saveResult } from './support/results.js';
 import { typicalRecord } from './support/typical-record.js';
 
 const quick = process.argv.includes('--quick');
@@ -85,7 +85,6 @@ async function serverDatabase(): Promise<{ db: Database; drop: () => Promise<voi
   };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const cells: Cell[] = [];
 const pglite = await PGliteDatabase.open('memory://');

@@ -7,10 +7,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROJECT_ROOT } from '../src/paths.js';
-import { addedPolicyCostNs, fitCostModel, largestSizeGrowth, positionsOnlyError, predict, type CostModel } from './support/linear-fit.js';
+import { addedPolicyCostNs, fitCostModel, largestSizeGrowth, positionsOnlyError, predict, type CostModel, type CostPoint } from './support/linear-fit.js';
 import type { LatencySummary, LoadResult } from './support/load-generator.js';
 import { loadSection, peersAtShare, peersSection } from './support/report-load.js';
-import { byLabel, errorsText, int, latencyCells, machineSpeedText, ms, pct, rate, spreadText, statuses, table } from './support/report-text.js';
+import { andList, byLabel, errorsText, int, latencyCells, machineSpeedText, ms, pct, rate, spreadText, statuses, table } from './support/report-text.js';
 import { lineChart, type Series } from './support/svg-plot.js';
 import {
   RESULTS_FILE, type EngineResult, type HttpLoadResult, type HttpPeersResult, type OverloadResult, type PoolResult, type SolverResult,
@@ -110,12 +110,12 @@ function latencyPlot(load?: HttpLoadResult, peers?: HttpPeersResult): string | u
   });
 }
 
-type FittedEngine = EngineResult & { readonly fit: CostModel; readonly positionsOnlyError: number };
+type FittedEngine = EngineResult & { readonly points: readonly CostPoint[]; readonly fit: CostModel; readonly positionsOnlyError: number };
 
 /** The engine's result with its cells fitted here, once: the page's models come from the cells alone. */
 function refitted(engine: EngineResult): FittedEngine {
   const points = engine.cells.map((c) => ({ positions: c.positions, policies: c.policies, ms: c.evaluateMs }));
-  return { ...engine, fit: fitCostModel(points), positionsOnlyError: positionsOnlyError(points) };
+  return { ...engine, points, fit: fitCostModel(points), positionsOnlyError: positionsOnlyError(points) };
 }
 
 function scalingPlot(engine: FittedEngine): string {
@@ -133,20 +133,22 @@ function scalingPlot(engine: FittedEngine): string {
 
 /** Where the cells leave the linear model, in the cells' own figures: the largest size per position, and each added policy. */
 function departuresText(engine: FittedEngine): string {
-  const points = engine.cells.map((c) => ({ positions: c.positions, policies: c.policies, ms: c.evaluateMs }));
-  const growth = largestSizeGrowth(points);
-  const sizes = [...new Set(points.map((pt) => pt.positions))].sort((a, b) => a - b);
-  const at = sizes.at(-2) ?? sizes[0];
-  const steps = addedPolicyCostNs(points, at);
-  const list = (items: string[]) => (items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : items.join(''));
+  const growth = largestSizeGrowth(engine.points);
+  const sizes = [...new Set(engine.points.map((pt) => pt.positions))].sort((a, b) => a - b);
+  // The policy steps at the size below the largest, apart from the largest size's own departure.
+  const policyStepSize = sizes.at(-2) ?? sizes[0];
+  const steps = addedPolicyCostNs(engine.points, policyStepSize);
+  const sizesOf = (g: { from: number; to: number }) => `${int(g.to)} positions against ${int(g.from)}`;
+  const sameSizes = new Set(growth.map(sizesOf)).size === 1;
   return [
     growth.length
-      ? `Per position, ${int(growth[0].to)} positions took ${list(growth.map((g) => `${g.ratio.toFixed(2)}×`))} the time of ${int(growth[0].from)}` +
-        ` (${list(growth.map((g) => String(g.policies)))} policies; 1× is linear).`
+      ? `Time per position at ${sameSizes ? sizesOf(growth[0]) : 'the largest size against the next'}: ` +
+        `${andList(growth.map((g) => `${g.ratio.toFixed(2)}× at ${g.policies} ${g.policies === 1 ? 'policy' : 'policies'}${sameSizes ? '' : ` (${sizesOf(g)})`}`))}` +
+        ' (1× or a little under is linear).'
       : '',
     steps.length
-      ? `At ${int(at)} positions each added policy cost, per position, ${list(steps.map((s) => `${s.ns.toFixed(1)} ns from ${s.from} to ${s.to} policies`))}` +
-        ' (equal steps are linear; falling ones, shared work).'
+      ? `At ${int(policyStepSize)} positions each added policy cost, per position, ${andList(steps.map((st) => `${st.ns.toFixed(1)} ns from ${st.from} to ${st.to} policies`))}` +
+        ' (equal steps are linear; falling ones mean work shared by policies of a kind, or cheaper kinds added).'
       : '',
   ].filter(Boolean).join(' ');
 }

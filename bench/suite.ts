@@ -42,7 +42,7 @@ function commit(): string {
 async function runScenario(file: string, resultsDir: string, quick: boolean): Promise<ScenarioRun> {
   const scenario = file.replace('.bench.ts', '');
   // Before the scenario's own processes start: this process alone on the cores, as at the end.
-  const referenceMs = timeReferenceWork().medianMs;
+  const referenceMs = timeReferenceWork();
   const started = Date.now();
   const cpuBefore = sampleCpu();
   console.log(`\n=== ${scenario} (bench/${file}) ===`);
@@ -92,7 +92,7 @@ const results: SuiteResults = {
     cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30),
     node: process.version, platform: `${process.platform} ${process.arch}`, loadAverageAtStart, loadAverageAtEnd: loadavg(),
     serverNodeFlags: serviceNodeFlags(),
-    referenceMsAtEnd: timeReferenceWork().medianMs,
+    referenceMsAtEnd: timeReferenceWork(),
   },
   scenarios,
 };

@@ -36,9 +36,9 @@ export function positionsOnlyError(points: readonly CostPoint[]): number {
 }
 
 /**
- * Per policy count, the time per position at the largest size ÷ that at the next size down:
- * 1 where the cost is linear in positions between them. Counts measured at fewer than two sizes
- * are left out.
+ * Per policy count, the time per position at the largest size ÷ that at the next size down: at
+ * most 1 where the cost is linear in positions (a little under, as the fixed cost weighs less).
+ * Counts measured at fewer than two sizes are left out.
  */
 export function largestSizeGrowth(points: readonly CostPoint[]): Array<{ policies: number; from: number; to: number; ratio: number }> {
   const counts = [...new Set(points.map((pt) => pt.policies))];
@@ -52,8 +52,8 @@ export function largestSizeGrowth(points: readonly CostPoint[]): Array<{ policie
 
 /**
  * At the given size, the time each added policy costs per position, between consecutive policy
- * counts (ns): equal steps where the cost is linear in policies, falling ones where policies
- * share work.
+ * counts (ns): equal steps where the cost is linear in policies; falling ones where policies
+ * share work, or where the added ones are cheaper kinds.
  */
 export function addedPolicyCostNs(points: readonly CostPoint[], positions: number): Array<{ from: number; to: number; ns: number }> {
   const sized = points.filter((pt) => pt.positions === positions).sort((a, b) => a.policies - b.policies);

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { median } from './results.js';
 
 /**
  * How fast the machine is, measured with work that never changes: the same service on the same
@@ -6,7 +7,8 @@ import { performance } from 'node:perf_hooks';
  * (2026-12-07, nothing else running), and a whole run can land on a slow or a fast spell. The
  * suite times this task before each scenario and at the end, so the page can say whether the
  * machine held its speed, and two runs can be compared. The task is JSON and arithmetic like the
- * service's, but it uses none of the service's code: a commit cannot change its figure.
+ * service's, but it uses none of the service's code: no change to the service moves its figure
+ * (a change to this file does: runs before and after it no longer compare).
  */
 
 const DOCUMENT_ROWS = 2_000;
@@ -60,30 +62,25 @@ export function referenceWork(): number {
   return checksum;
 }
 
-/** A median, with the fastest and slowest timing: one GC or preemption moves only the extremes. */
-export interface ReferenceTiming {
-  readonly medianMs: number;
-  readonly minMs: number;
-  readonly maxMs: number;
-}
+/** Timings per measurement; their median is the figure (one GC or preemption moves only the extremes). */
+export const REFERENCE_ROUNDS = 15;
 
 /**
- * Untimed work first, once per process: in a new process, timings ran 1.5× slower for up to a
- * second (five runs of warm-up were not always enough) while V8's optimised code was still to come.
+ * Untimed work before every measurement: in a new process, timings ran 1.5× slower for up to a
+ * second (five runs of warm-up were not always enough) while V8's optimised code was still to
+ * come, and between scenarios the suite idles for minutes, long enough for V8 to drop code it
+ * has not run.
  */
-const WARM_UP_MS = 1_500;
-let warmedUp = false;
+const WARM_UP_MS = 1_000;
 
-/** `rounds` timings of referenceWork (after WARM_UP_MS of it, the first time in a process). */
-export function timeReferenceWork(rounds = 15): ReferenceTiming {
-  for (const started = performance.now(); !warmedUp && performance.now() - started < WARM_UP_MS; ) referenceWork();
-  warmedUp = true;
+/** The median of REFERENCE_ROUNDS timings of referenceWork, in ms, after WARM_UP_MS of it. */
+export function timeReferenceWork(): number {
+  for (const started = performance.now(); performance.now() - started < WARM_UP_MS; ) referenceWork();
   const times: number[] = [];
-  for (let round = 0; round < rounds; round++) {
+  for (let round = 0; round < REFERENCE_ROUNDS; round++) {
     const started = performance.now();
     referenceWork();
     times.push(performance.now() - started);
   }
-  times.sort((a, b) => a - b);
-  return { medianMs: times[Math.floor(rounds / 2)], minMs: times[0], maxMs: times[rounds - 1] };
+  return median(times);
 }

@@ -1,6 +1,7 @@
 /** How the benchmark page words its figures (bench/report.ts): numbers, tables, errors, and what ended a rate search. */
 import { cpuText, type LatencySummary, type LoadResult } from './load-generator.js';
 import { refusalCauses, type SearchResult } from './rate-search.js';
+import { REFERENCE_ROUNDS } from './reference-work.js';
 
 export const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
 export const pct = (v: number) => `${(v * 100).toFixed(0)} %`;
@@ -83,11 +84,11 @@ const countWord = (n: number) => COUNT_WORDS[n] ?? int(n);
 export const repeatedSearches = (c: { searches?: readonly SearchResult[] }): readonly SearchResult[] | undefined =>
   c.searches && c.searches.length > 1 ? c.searches : undefined;
 
+/** "a, b and c". */
+export const andList = (items: readonly string[]) => (items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : items.join(''));
+
 /** "720, 900 and 1,160": the searches' rates in the order run. */
-export function ratesText(searches: readonly SearchResult[]): string {
-  const rates = searches.map((s) => rate(s.sustainableRate));
-  return rates.length > 1 ? `${rates.slice(0, -1).join(', ')} and ${rates.at(-1)}` : rates.join('');
-}
+export const ratesText = (searches: readonly SearchResult[]) => andList(searches.map((s) => rate(s.sustainableRate)));
 
 /**
  * ", the median of three searches run one after another on the same service, which found 720 req/s
@@ -118,16 +119,18 @@ const SPEED_SPREAD_WARNING = 1.2;
  * The reference task's timings (bench/support/reference-work.ts) before each scenario and at the
  * end, worded for the page's header; '' for results from before the suite took them.
  */
-export function machineSpeedText(before: ReadonlyArray<{ scenario: string; referenceMs?: number }>, atEndMs?: number): string {
-  const timed = before.filter((s): s is { scenario: string; referenceMs: number } => s.referenceMs !== undefined);
+export function machineSpeedText(scenarios: ReadonlyArray<{ scenario: string; referenceMs?: number }>, atEndMs?: number): string {
+  const timed = scenarios.filter((s): s is { scenario: string; referenceMs: number } => s.referenceMs !== undefined);
   if (timed.length === 0) return '';
-  const all = [...timed.map((s) => s.referenceMs), ...(atEndMs === undefined ? [] : [atEndMs])];
-  const spread = Math.max(...all) / Math.min(...all);
+  const fastest = Math.min(...timed.map((s) => s.referenceMs), ...(atEndMs === undefined ? [] : [atEndMs]));
+  const spread = Math.max(...timed.map((s) => s.referenceMs), ...(atEndMs === undefined ? [] : [atEndMs])) / fastest;
   const each = timed.map((s) => `${s.scenario} ${ms(s.referenceMs)}`).join(', ');
   const end = atEndMs === undefined ? '' : `, and ${ms(atEndMs)} at the end`;
+  const slow = timed.filter((s) => s.referenceMs / fastest > SPEED_SPREAD_WARNING).map((s) => s.scenario);
   const verdict = spread > SPEED_SPREAD_WARNING
-    ? `**The machine's speed changed by ${spread.toFixed(2)}× during the run: scenarios run at different speeds compare less well.**`
+    ? `**The machine's speed changed by ${spread.toFixed(2)}× during the run${slow.length ? ` (slower before ${andList(slow)})` : ''}: ` +
+      'scenarios run at different speeds compare less well.**'
     : `The slowest timing is ${spread.toFixed(2)}× the fastest.`;
-  return `Machine speed: a fixed task that uses none of the service's code (bench/support/reference-work.ts, median of 15 timings) ` +
-    `took, in ms, before each scenario: ${each}${end}. ${verdict} Compare two runs by this figure first.`;
+  return `Machine speed: a fixed task that uses none of the service's code (bench/support/reference-work.ts, median of ${REFERENCE_ROUNDS} timings) ` +
+    `took, in ms, before each scenario: ${each}${end}. ${verdict} Before comparing two runs, check whether this figure moved between them.`;
 }

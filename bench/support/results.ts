@@ -13,6 +13,9 @@ export function saveResult(scenario: string, data: unknown): void {
   writeFileSync(join(dir, `${scenario}.json`), JSON.stringify(data, null, 2));
 }
 
+/** The middle value (for an even count, the upper of the two middle ones); the input is not reordered. */
+export const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
 /** The figures kept of one tinybench task, in milliseconds. */
 export interface TaskSummary {
   readonly name: string;

@@ -14,7 +14,7 @@ export interface ScenarioRun {
   readonly exitCode: number | null;
   /** Share of all cores other processes kept busy while it ran (bench/support/foreign-cpu.ts); absent off Linux. */
   readonly foreignCpuShare?: number;
-  /** The reference task's median time just before it ran (bench/support/reference-work.ts); absent in results from before 2026-12-07. */
+  /** The reference task's median time just before it ran (bench/support/reference-work.ts); absent in results from before commit a453b6a. */
   readonly referenceMs?: number;
   /** What the scenario saved (saveResult), if it did. */
   readonly result?: unknown;
@@ -31,7 +31,7 @@ export interface SuiteResults {
     loadAverageAtStart: number[]; loadAverageAtEnd: number[];
     /** The node flags every server ran with (npm start's); absent in results from before they were recorded. */
     serverNodeFlags?: string[];
-    /** The reference task's median time after the last scenario (absent in results from before 2026-12-07). */
+    /** The reference task's median time after the last scenario (absent in results from before commit a453b6a). */
     referenceMsAtEnd?: number;
   };
   readonly scenarios: ScenarioRun[];

@@ -31,7 +31,7 @@ describe('the engine\'s cost model (the linear-cost target)', () => {
 
   it('gives what each added policy costs per position, equal steps when policies cost alike', () => {
     expect(addedPolicyCostNs(cells(), 10_000).map((s) => [s.from, s.to, +s.ns.toFixed(6)])).toEqual([[1, 10, 20], [10, 100, 20]]);
-    // Policies that share work: the hundred cost 70 % of what ten times the ten would.
+    // Policies that share work: the hundred cost 70 % of what the linear model gives.
     const sharing = cells((pt) => (pt.policies === 100 ? pt.ms * 0.7 : pt.ms));
     const [first, second] = addedPolicyCostNs(sharing, 10_000);
     expect(first.ns).toBeCloseTo(20, 6);
