@@ -76,6 +76,8 @@ async function runScenario(file: string, resultsDir: string, quick: boolean): Pr
 }
 
 const quick = process.argv.includes('--quick');
+// Read before the first scenario: a commit made while the suite runs (20 minutes) is not what it measured.
+const measuredCommit = commit();
 const resultsDir = mkdtempSync(join(tmpdir(), 'pes-bench-results-'));
 const loadAverageAtStart = loadavg();
 const scenarios: ScenarioRun[] = [];
@@ -86,7 +88,7 @@ try {
 }
 const results: SuiteResults = {
   generatedAt: new Date().toISOString(),
-  commit: commit(),
+  commit: measuredCommit,
   quick,
   machine: {
     cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30),
