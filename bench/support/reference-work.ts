@@ -2,9 +2,9 @@ import { performance } from 'node:perf_hooks';
 import { median } from './results.js';
 
 /**
- * How fast the machine is, measured with work that never changes: the same service on the same
- * machine used 1.52 ms of CPU per request in one window and 1.19 ms in another half an hour later
- * (2026-12-07, nothing else running), and a whole run can land on a slow or a fast spell. The
+ * How fast the machine is, measured with work that never changes: one service at 630 req/s used
+ * 1.52 ms of CPU per request in one 8 s window and 1.28 ms three minutes later (2026-12-07,
+ * nothing else running), and a whole run can land on a slow or a fast spell. The
  * suite times this task before each scenario and at the end, so the page can say whether the
  * machine held its speed, and two runs can be compared. The task is JSON and arithmetic like the
  * service's, but it uses none of the service's code: no change to the service moves its figure
