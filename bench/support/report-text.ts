@@ -122,8 +122,9 @@ const SPEED_SPREAD_WARNING = 1.2;
 export function machineSpeedText(scenarios: ReadonlyArray<{ scenario: string; referenceMs?: number }>, atEndMs?: number): string {
   const timed = scenarios.filter((s): s is { scenario: string; referenceMs: number } => s.referenceMs !== undefined);
   if (timed.length === 0) return '';
-  const fastest = Math.min(...timed.map((s) => s.referenceMs), ...(atEndMs === undefined ? [] : [atEndMs]));
-  const spread = Math.max(...timed.map((s) => s.referenceMs), ...(atEndMs === undefined ? [] : [atEndMs])) / fastest;
+  const all = [...timed.map((s) => s.referenceMs), ...(atEndMs === undefined ? [] : [atEndMs])];
+  const fastest = Math.min(...all);
+  const spread = Math.max(...all) / fastest;
   const each = timed.map((s) => `${s.scenario} ${ms(s.referenceMs)}`).join(', ');
   const end = atEndMs === undefined ? '' : `, and ${ms(atEndMs)} at the end`;
   const slow = timed.filter((s) => s.referenceMs / fastest > SPEED_SPREAD_WARNING).map((s) => s.scenario);
