@@ -10,8 +10,8 @@ const checker = TypeCompiler.Compile(ValidationRequest);
 
 /** Parses and schema-checks a validation request body; 400 with JSON-pointer paths otherwise. */
 export function parseValidationRequest(body: Uint8Array | string): ValidationRequest {
-  // Large bodies: positions read straight from the bytes. Whatever that path declines or the
-  // schema refuses is parsed again the ordinary way, so every error is the ordinary path's.
+  // Positions read straight from the bytes (src/schemas/position-reader.ts). Whatever that path
+  // declines or the schema refuses is parsed again the ordinary way, so every error is the ordinary path's.
   const read = typeof body === 'string' ? undefined : readRequestBody(body);
   const valid = read && checker.Check(read.value) ? read : undefined;
   const { value, text } = valid ?? parseJsonBody(body);

@@ -33,7 +33,7 @@ const FIELDS: ReadonlyArray<readonly [keyof ReadPosition, Kind]> = [
 ];
 const SYMBOL = 0;
 const QUANTITY = 1;
-const MAX_KEY_LENGTH = 18;
+const MAX_KEY_LENGTH = Math.max(...FIELDS.map(([name]) => name.length));
 /** Field numbers by key length, each with the key's bytes. */
 const KEYS_BY_LENGTH: Array<Array<{ bytes: Uint8Array; field: number }>> = Array.from({ length: MAX_KEY_LENGTH + 1 }, () => []);
 // Plain Uint8Arrays like the body's view: element reads stay monomorphic (a Buffer is another map).
@@ -46,21 +46,27 @@ const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
 const MAX_EXACT_DIGITS = 15;
 /** Categorical values up to this length are shared across positions (a sector's name is made once per request). */
 const MAX_SHARED_LENGTH = 32;
-/** Slots of the shared strings' table (a power of two): a hash picks the slot, a collision just makes a new string. */
-const SHARED_SLOTS = 4096;
+/** Most slots of the shared strings' table (a power of two): a hash picks the slot, a collision just makes a new string. */
+const MAX_SHARED_SLOTS = 4096;
 
-/** Buffer's own Latin-1 slice (what toString('latin1', …) calls after its argument checks: ~10 % of the read at 10,000 positions). */
-type Latin1Text = Buffer & { latin1Slice(start: number, end: number): string };
+/**
+ * Latin-1 text of a byte range. Buffer's own latin1Slice is what toString('latin1', …) calls after
+ * its argument checks, which cost ~10 % of the read at 10,000 positions; it is not documented, so
+ * toString stands in should a Node release drop it.
+ */
+const latin1: (buffer: Buffer, start: number, end: number) => string =
+  typeof (Buffer.prototype as { latin1Slice?: unknown }).latin1Slice === 'function'
+    ? (buffer, start, end) => (buffer as Buffer & { latin1Slice(start: number, end: number): string }).latin1Slice(start, end)
+    : (buffer, start, end) => buffer.toString('latin1', start, end);
 
-/** Thrown inside the reader when the body holds something it leaves to the ordinary parse. */
-const DECLINE = Symbol('decline');
+/** Thrown inside the readers when the body holds something they leave to the ordinary parse. */
+export const DECLINE = Symbol('decline');
 
 /**
  * Reads a JSON array of positions straight from ASCII bytes, with the offset just past the
- * array's closing bracket, or declines (undefined). At 10,000 positions, where parsing was most
- * of a validation's time, it took 7.4 ms against JSON.parse's 10.0 on the same bytes, and the
- * engine's evaluate 1.4 against 1.8 ms on positions of one shape (medians, one process).
- * It reads only the common form: objects whose keys are the schema's fields, with string,
+ * array's closing bracket, or declines (undefined): at 10,000 positions, where parsing was most of
+ * a validation's time, in ~3/4 of JSON.parse's time, with objects of one shape that the engine
+ * reads faster too (README, "10,000 positions"). It reads only the common form: objects whose keys are the schema's fields, with string,
  * number or boolean values of the field's own type, no escape in any string. Anything else (an
  * unknown key, an escape, a null, a nested value, invalid JSON) is declined, and the caller
  * parses the body the ordinary way, so its answers and error messages are JSON.parse's and the
@@ -69,7 +75,7 @@ const DECLINE = Symbol('decline');
 export function readPositions(bytes: Uint8Array, start: number): { positions: Position[]; end: number } | undefined {
   try {
     const reader = new PositionReader(bytes, start);
-    return { positions: reader.readArray(), end: reader.position };
+    return { positions: reader.readArray(), end: reader.offset };
   } catch (error) {
     if (error === DECLINE) return undefined;
     throw error;
@@ -79,10 +85,10 @@ export function readPositions(bytes: Uint8Array, start: number): { positions: Po
 class PositionReader {
   private at: number;
   private readonly end: number;
-  private readonly text: Latin1Text;
+  private readonly buffer: Buffer;
   private readonly bytes: Uint8Array;
   /** Shared strings by a hash of their bytes, for categorical values. */
-  private readonly shared: Array<string | undefined> = new Array(SHARED_SLOTS).fill(undefined);
+  private readonly shared: Array<string | undefined>;
   /** Per field, the field whose key followed it last (positions mostly list their keys in one order); FIELDS.length at the start of an object. */
   private readonly followedBy = new Int8Array(FIELDS.length + 1).fill(-1);
 
@@ -90,7 +96,10 @@ class PositionReader {
     this.bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.at = start;
     this.end = bytes.length;
-    this.text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as Latin1Text;
+    this.buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // About one slot per 64 bytes: a small body does not pay for a large table.
+    const slots = Math.min(MAX_SHARED_SLOTS, 2 ** Math.ceil(Math.log2(Math.max(256, (bytes.byteLength - start) / 64))));
+    this.shared = new Array(slots).fill(undefined);
   }
 
   readArray(): Position[] {
@@ -110,7 +119,7 @@ class PositionReader {
   }
 
   /** The offset of the next byte to read. */
-  get position(): number {
+  get offset(): number {
     return this.at;
   }
 
@@ -183,18 +192,18 @@ class PositionReader {
     if (i >= this.end) throw DECLINE;
     this.at = i + 1;
     const length = i - from;
-    if (!share || length > MAX_SHARED_LENGTH) return this.text.latin1Slice(from, i);
-    const slot = (hash ^ (hash >>> 15)) & (SHARED_SLOTS - 1);
+    if (!share || length > MAX_SHARED_LENGTH) return latin1(this.buffer, from, i);
+    const slot = (hash ^ (hash >>> 15)) & (this.shared.length - 1);
     const known = this.shared[slot];
     if (known !== undefined && sameText(known, bytes, from, length)) return known;
-    const made = this.text.latin1Slice(from, i);
+    const made = latin1(this.buffer, from, i);
     this.shared[slot] = made;
     return made;
   }
 
   /** A JSON number, exactly as JSON.parse reads it; declines what JSON's grammar does not allow. */
   private readNumber(): number {
-    this.peek();
+    this.skipToValue();
     const bytes = this.bytes;
     const end = this.end;
     const from = this.at;
@@ -230,18 +239,18 @@ class PositionReader {
       return negative ? -value : value;
     }
     // Long or exponent forms: Number() rounds a JSON number exactly as JSON.parse does.
-    return Number(this.text.latin1Slice(from, i));
+    return Number(latin1(this.buffer, from, i));
   }
 
   private readBoolean(): boolean {
-    this.peek();
+    this.skipToValue();
     const bytes = this.bytes;
     const i = this.at;
-    if (bytes[i] === 0x74 && bytes[i + 1] === 0x72 && bytes[i + 2] === 0x75 && bytes[i + 3] === 0x65 && i + 4 <= this.end) {
+    if (bytes[i] === 0x74 && bytes[i + 1] === 0x72 && bytes[i + 2] === 0x75 && bytes[i + 3] === 0x65) {
       this.at = i + 4;
       return true;
     }
-    if (bytes[i] === 0x66 && bytes[i + 1] === 0x61 && bytes[i + 2] === 0x6c && bytes[i + 3] === 0x73 && bytes[i + 4] === 0x65 && i + 5 <= this.end) {
+    if (bytes[i] === 0x66 && bytes[i + 1] === 0x61 && bytes[i + 2] === 0x6c && bytes[i + 3] === 0x73 && bytes[i + 4] === 0x65) {
       this.at = i + 5;
       return false;
     }
@@ -256,6 +265,11 @@ class PositionReader {
     this.skipSpace();
     if (this.at >= this.end) throw DECLINE;
     return this.bytes[this.at];
+  }
+
+  /** Past any whitespace before a value (which must follow). */
+  private skipToValue(): void {
+    this.peek();
   }
 
   private expect(byte: number): void {
@@ -291,6 +305,7 @@ function sameText(text: string, bytes: Uint8Array, from: number, length: number)
   return true;
 }
 
+/** `field` is an index into FIELDS (the property tests read every field against JSON.parse). */
 function setField(position: ReadPosition, field: number, value: string | number | boolean): void {
   switch (field) {
     case 0: position.symbol = value as string; break;
@@ -308,6 +323,7 @@ function setField(position: ReadPosition, field: number, value: string | number 
     case 12: position.shares_outstanding = value as number; break;
     case 13: position.lot_size = value as number; break;
     case 14: position.is_government = value as boolean; break;
-    default: position.is_fund = value as boolean;
+    case 15: position.is_fund = value as boolean; break;
+    default: throw new Error(`no field ${field}`);
   }
 }

@@ -1,8 +1,5 @@
 import { isAscii } from 'node:buffer';
-import { readPositions } from './position-reader.js';
-
-/** Thrown inside the walk when the body is left to the ordinary parse. */
-const DECLINE = Symbol('decline');
+import { DECLINE, readPositions } from './position-reader.js';
 
 const PORTFOLIO_STATE = Buffer.from('portfolio_state', 'latin1');
 const POSITIONS = Buffer.from('positions', 'latin1');
@@ -17,17 +14,18 @@ const POSITIONS = Buffer.from('positions', 'latin1');
  */
 export function readRequestBody(body: Uint8Array): { value: unknown; text: string } | undefined {
   if (!isAscii(body)) return undefined;
-  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const buffer = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   try {
     const found = findPositions(body);
     if (!found) return undefined;
-    const rest = `${text.toString('latin1', 0, found.start)}[]${text.toString('latin1', found.end, body.byteLength)}`;
+    const rest = `${buffer.toString('latin1', 0, found.start)}[]${buffer.toString('latin1', found.end, body.byteLength)}`;
     const value = JSON.parse(rest) as { portfolio_state: { positions: unknown } };
     value.portfolio_state.positions = found.positions;
     return { value, text: rest };
-  } catch {
+  } catch (error) {
     // Declined, or invalid JSON: the ordinary parse gives the caller its own message.
-    return undefined;
+    if (error === DECLINE || error instanceof SyntaxError) return undefined;
+    throw error;
   }
 }
 
