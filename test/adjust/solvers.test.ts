@@ -49,8 +49,12 @@ const feasibleProgram: fc.Arbitrary<LinearProgram> = fc
         activity += v * x0[j];
       });
       starts.push(indices.length);
-      lower.push(activity - slack[r][0]);
-      upper.push(activity + slack[r][1]);
+      // A hair of room past A·x₀: with no slack at a corner of the box, the one feasible point
+      // lies at the rounding of the row's activity, and GLPK called such a programme infeasible
+      // (1.75·x₁ − 0.000005·x₅ ≤ −17.500015 with x₁ ≥ −10, x₅ ≤ 3; seed −284798012).
+      const room = 1e-9 * (1 + Math.abs(activity));
+      lower.push(activity - slack[r][0] - room);
+      upper.push(activity + slack[r][1] + room);
     });
     // Scaled to a largest cost of 1, as reduce() scales the service's programmes: a lone cost of
     // 1e-6 sits at the solvers' dual tolerance (1e-7), where GLPK stops short (seed 983562405).
