@@ -33,6 +33,10 @@ const FIELDS: ReadonlyArray<readonly [keyof ReadPosition, Kind]> = [
 ];
 const SYMBOL = 0;
 const QUANTITY = 1;
+/** readKey's answer for a key the schema does not name (the reader is then back at the key's quote). */
+const OTHER_KEY = FIELDS.length;
+/** The guess table's row for the start of an object. */
+const OBJECT_START = FIELDS.length + 1;
 const MAX_KEY_LENGTH = Math.max(...FIELDS.map(([name]) => name.length));
 /** Field numbers by key length, each with the key's bytes. */
 const KEYS_BY_LENGTH: Array<Array<{ bytes: Uint8Array; field: number }>> = Array.from({ length: MAX_KEY_LENGTH + 1 }, () => []);
@@ -66,18 +70,19 @@ export const DECLINE = Symbol('decline');
  * Reads a JSON array of positions straight from ASCII bytes, with the offset just past the
  * array's closing bracket, or declines (undefined): at 10,000 positions, where parsing was most of
  * a validation's time, in ~3/4 of JSON.parse's time, with objects of one shape that the engine
- * reads faster too (README, "10,000 positions"). It reads only the common form: objects whose keys are the schema's fields, with string,
- * number or boolean values of the field's own type, no escape in any string. Anything else (an
- * unknown key, an escape, a null, a nested value, invalid JSON) is declined, and the caller
- * parses the body the ordinary way, so its answers and error messages are JSON.parse's and the
- * schema's. What it accepts, it reads exactly as JSON.parse would (test/schemas/request-reader.test.ts).
+ * reads faster too (README, "10,000 positions"). It reads the common form: objects with the
+ * schema's fields, each with a value of its own type, and any other members (read by JSON.parse),
+ * with no escape anywhere. Anything else (an escape, a null or a string where the schema wants a
+ * number, a position without symbol or quantity, invalid JSON) is declined, and the caller parses
+ * the body the ordinary way, so its answers and error messages are JSON.parse's and the schema's.
+ * What it accepts, it reads exactly as JSON.parse would (test/schemas/request-reader.test.ts).
  */
 export function readPositions(bytes: Uint8Array, start: number): { positions: Position[]; end: number } | undefined {
   try {
     const reader = new PositionReader(bytes, start);
     return { positions: reader.readArray(), end: reader.offset };
   } catch (error) {
-    if (error === DECLINE) return undefined;
+    if (error === DECLINE || error instanceof SyntaxError) return undefined;
     throw error;
   }
 }
@@ -89,8 +94,8 @@ class PositionReader {
   private readonly bytes: Uint8Array;
   /** Shared strings by a hash of their bytes, for categorical values. */
   private readonly shared: Array<string | undefined>;
-  /** Per field, the field whose key followed it last (positions mostly list their keys in one order); FIELDS.length at the start of an object. */
-  private readonly followedBy = new Int8Array(FIELDS.length + 1).fill(-1);
+  /** Per field (OTHER_KEY and OBJECT_START too), the field whose key followed it last: positions mostly list their keys in one order. */
+  private readonly followedBy = new Int8Array(FIELDS.length + 2).fill(-1);
 
   constructor(bytes: Uint8Array, start: number) {
     this.bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -126,19 +131,23 @@ class PositionReader {
   private readPosition(): ReadPosition {
     const position = new ReadPosition();
     let seen = 0;
-    let previous = FIELDS.length;
+    let previous = OBJECT_START;
     this.expect(0x7b); // {
     if (this.peek() === 0x7d) throw DECLINE; // no symbol: the schema's error
     for (;;) {
       const field = this.readKey(this.followedBy[previous]);
       this.followedBy[previous] = field;
       previous = field;
-      this.expect(0x3a); // :
-      const kind = FIELDS[field][1];
-      const value = kind === 'string' ? this.readString(field !== SYMBOL) : kind === 'number' ? this.readNumber() : this.readBoolean();
-      // Dynamic keys would make the writes megamorphic; a switch keeps each one a fixed store.
-      setField(position, field, value);
-      seen |= 1 << field;
+      if (field === OTHER_KEY) {
+        this.readOtherMember(position);
+      } else {
+        this.expect(0x3a); // :
+        const kind = FIELDS[field][1];
+        const value = kind === 'string' ? this.readString(field !== SYMBOL) : kind === 'number' ? this.readNumber() : this.readBoolean();
+        // Dynamic keys would make the writes megamorphic; a switch keeps each one a fixed store.
+        setField(position, field, value);
+        seen |= 1 << field;
+      }
       const next = this.peek();
       this.at++;
       if (next === 0x7d) break;
@@ -148,13 +157,13 @@ class PositionReader {
     return position;
   }
 
-  /** A key's field number; declines an unknown key or one with an escape. */
+  /** A key's field number, past the colon's way; OTHER_KEY, back at the key, for a name the schema does not have. */
   private readKey(guess: number): number {
     this.expect(0x22);
     const bytes = this.bytes;
     const from = this.at;
     // The guess first, compared in place: no scan for the closing quote when it is right.
-    if (guess >= 0) {
+    if (guess >= 0 && guess < OTHER_KEY) {
       const key = KEY_BYTES[guess];
       const length = key.length;
       let k = 0;
@@ -164,14 +173,73 @@ class PositionReader {
         return guess;
       }
     }
-    let i = from;
-    while (i < this.end && bytes[i] !== 0x22) i++;
+    const i = this.endOfPlainString(from);
     const length = i - from;
-    if (i >= this.end || length > MAX_KEY_LENGTH) throw DECLINE;
-    this.at = i + 1;
-    const candidates = KEYS_BY_LENGTH[length];
+    const candidates = length <= MAX_KEY_LENGTH ? KEYS_BY_LENGTH[length] : [];
     for (let c = 0; c < candidates.length; c++) {
-      if (sameBytes(candidates[c].bytes, bytes, from, length)) return candidates[c].field;
+      if (sameBytes(candidates[c].bytes, bytes, from, length)) {
+        this.at = i + 1;
+        return candidates[c].field;
+      }
+    }
+    this.at = from - 1;
+    return OTHER_KEY;
+  }
+
+  /**
+   * A member the schema does not name (clients send their own fields: a name, an ISIN): the engine
+   * never reads it, but the request keeps it as JSON.parse would. An escape anywhere in it declines:
+   * the ordinary path's surrogate check would then walk the request.
+   */
+  private readOtherMember(position: ReadPosition): void {
+    const key = this.readString(true);
+    this.expect(0x3a); // :
+    const value = this.readAnyValue();
+    // Assignment would set the prototype: JSON.parse makes "__proto__" a plain member.
+    if (key === '__proto__') Object.defineProperty(position, key, { value, writable: true, enumerable: true, configurable: true });
+    else (position as unknown as Record<string, unknown>)[key] = value;
+  }
+
+  private readAnyValue(): unknown {
+    const c = this.peek();
+    if (c === 0x22) return this.readString(true);
+    if (c === 0x74 || c === 0x66) return this.readBoolean();
+    if (c === 0x7b || c === 0x5b) return this.readNested();
+    if (c === 0x6e) {
+      const bytes = this.bytes;
+      const i = this.at;
+      if (bytes[i + 1] !== 0x75 || bytes[i + 2] !== 0x6c || bytes[i + 3] !== 0x6c) throw DECLINE;
+      this.at = i + 4;
+      return null;
+    }
+    return this.readNumber();
+  }
+
+  /** An object or array, found by following strings and brackets and read by JSON.parse (whose SyntaxError declines). */
+  private readNested(): unknown {
+    const from = this.at;
+    const bytes = this.bytes;
+    let depth = 0;
+    let i = from;
+    for (; i < this.end; i++) {
+      const c = bytes[i];
+      if (c === 0x22) i = this.endOfPlainString(i + 1);
+      else if (c === 0x7b || c === 0x5b) depth++;
+      else if ((c === 0x7d || c === 0x5d) && --depth === 0) break;
+    }
+    if (i >= this.end) throw DECLINE;
+    this.at = i + 1;
+    return JSON.parse(latin1(this.buffer, from, i + 1));
+  }
+
+  /** The offset of the closing quote of a string whose text starts at `from`; declines an escape, a control character or a non-ASCII byte. */
+  private endOfPlainString(from: number): number {
+    const bytes = this.bytes;
+    let i = from;
+    for (; i < this.end; i++) {
+      const c = bytes[i];
+      if (c === 0x22) return i;
+      if (c === 0x5c || c < 0x20 || c > 0x7e) throw DECLINE;
     }
     throw DECLINE;
   }
