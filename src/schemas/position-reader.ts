@@ -2,8 +2,9 @@ import type { Position } from './validation.js';
 
 /**
  * A position as the reader makes it: every field of the schema present (undefined where the
- * body has none), so that all positions share one hidden class and the engine's attribute reads
- * stay monomorphic. For the engine it is the same as JSON.parse's object (undefined = absent).
+ * body has none), so that positions share one hidden class (or one per layout of the client's own
+ * members) and the engine's attribute reads stay monomorphic. For the engine it is the same as
+ * JSON.parse's object (undefined = absent).
  */
 class ReadPosition {
   symbol: string = '';
@@ -157,7 +158,7 @@ class PositionReader {
     return position;
   }
 
-  /** A key's field number, past the colon's way; OTHER_KEY, back at the key, for a name the schema does not have. */
+  /** A key's field number, the reader left past its closing quote; or OTHER_KEY, the reader back at its opening quote, for a name the schema does not have. */
   private readKey(guess: number): number {
     this.expect(0x22);
     const bytes = this.bytes;
@@ -200,22 +201,29 @@ class PositionReader {
     else (position as unknown as Record<string, unknown>)[key] = value;
   }
 
+  /** Any JSON value (of a member the schema does not name). */
   private readAnyValue(): unknown {
     const c = this.peek();
     if (c === 0x22) return this.readString(true);
     if (c === 0x74 || c === 0x66) return this.readBoolean();
     if (c === 0x7b || c === 0x5b) return this.readNested();
-    if (c === 0x6e) {
-      const bytes = this.bytes;
-      const i = this.at;
-      if (bytes[i + 1] !== 0x75 || bytes[i + 2] !== 0x6c || bytes[i + 3] !== 0x6c) throw DECLINE;
-      this.at = i + 4;
-      return null;
-    }
+    if (c === 0x6e) return this.readNull();
     return this.readNumber();
   }
 
-  /** An object or array, found by following strings and brackets and read by JSON.parse (whose SyntaxError declines). */
+  private readNull(): null {
+    const bytes = this.bytes;
+    const i = this.at;
+    if (bytes[i] !== 0x6e || bytes[i + 1] !== 0x75 || bytes[i + 2] !== 0x6c || bytes[i + 3] !== 0x6c) throw DECLINE;
+    this.at = i + 4;
+    return null;
+  }
+
+  /**
+   * An object or array, its end found by counting brackets outside strings and its text read by
+   * JSON.parse: the count does not pair each bracket with its kind, JSON.parse refuses a mismatch
+   * (its SyntaxError declines).
+   */
   private readNested(): unknown {
     const from = this.at;
     const bytes = this.bytes;

@@ -62,6 +62,7 @@ const oddValue = fc.oneof(fc.constant(null), fc.constant(true), fc.constant([1])
 
 const STRING_FIELDS = ['sector', 'industry', 'country', 'currency', 'asset_class', 'issuer'] as const;
 const POSITIVE_FIELDS = ['price', 'adv', 'shares_outstanding', 'lot_size'] as const;
+const SCHEMA_FIELDS = new Set<string>(['symbol', 'quantity', 'rating', 'beta', 'is_government', 'is_fund', ...STRING_FIELDS, ...POSITIVE_FIELDS]);
 
 /** A schema field's value, now and then one of the wrong type or that the schema refuses. */
 const mostly = (good: fc.Arbitrary<unknown>) => fc.oneof({ weight: 150, arbitrary: good }, { weight: 1, arbitrary: oddValue });
@@ -122,20 +123,28 @@ const request = fc.record({
   return respell(JSON.stringify(Object.fromEntries(ordered), null, spacing), spelling);
 });
 
+/** A request whose positions array is `positions` (JSON text), with members before and after portfolio_state. */
+const body = (positions: string, before = '', after = '') =>
+  `{"decision":{"decision_id":"d","trades":[]},${before}"portfolio_state":{"cash":1,"positions":${positions}}${after},"applicable_policies":[]}`;
+
 describe('reading the positions from the bytes', () => {
   it('reads what it accepts exactly as JSON.parse does', () => {
     let accepted = 0;
+    let withOwnMembers = 0;
     fc.assert(
       fc.property(request, (text) => {
         const read = readRequestBody(view(text));
         if (read === undefined) return;
         accepted++;
+        const positions = (JSON.parse(text) as { portfolio_state: { positions: object[] } }).portfolio_state.positions;
+        if (positions.some((p) => Object.keys(p).some((key) => !SCHEMA_FIELDS.has(key)))) withOwnMembers++;
         expect(isDeepStrictEqual(plain(read.value), JSON.parse(text))).toBe(true);
       }),
       { numRuns: 2_000 },
     );
     // The generator's odd keys, values and escapes make many bodies decline; enough must be read to mean something.
     expect(accepted).toBeGreaterThan(600);
+    expect(withOwnMembers).toBeGreaterThan(100);
   });
 
   it('accepts the common form: compact or indented, members of its own, no escape', () => {
@@ -160,15 +169,24 @@ describe('reading the positions from the bytes', () => {
     }
     const positions = (readRequestBody(view(text))!.value as any).portfolio_state.positions;
     expect(Object.is(positions[0].quantity, -0)).toBe(true);
+    // Members JSON.stringify cannot write: repeated keys (the last wins), a schema field again after
+    // a member of the client's own, names Object.prototype has, numeric names.
+    const odd = body(
+      '[{"symbol":"A","quantity":1,"name":"x","name":"y","symbol":"B","constructor":1,"toString":"s","hasOwnProperty":null,' +
+        '"__defineGetter__":[],"0":1,"1e3":2,"-0":3,"length":4,"":5,"__proto__":null,"__proto__":{"a":1},"quantity":2}]',
+    );
+    const read = readRequestBody(view(odd));
+    expect(read).toBeDefined();
+    expect(isDeepStrictEqual(plain(read!.value), JSON.parse(odd))).toBe(true);
     // "__proto__" is a member, as JSON.parse makes it, not the prototype.
     expect(Object.hasOwn(positions[2], '__proto__')).toBe(true);
     expect(positions[2].polluted).toBeUndefined();
   });
 
   it('declines what it leaves to the ordinary parse', () => {
-    const body = (positions: string, before = '', after = '') =>
-      `{"decision":{"decision_id":"d","trades":[]},${before}"portfolio_state":{"cash":1,"positions":${positions}}${after},"applicable_policies":[]}`;
     const declined = [
+      body('[{"symbol":"A","quantity":1,"meta":{"a":["x\\u0041"]}}]'), // an escape in a nested value
+      body('[{"symbol":"A","quantity":1,"na\\u006de":1}]'), // an escape in a member's name
       body('[{"symbol":"A","quantity":1,"name":"a\\"b"}]'), // an escape in a member the schema does not name
       body('[{"symbol":"A","quantity":1,"name":{"x":[1,}]}}]'), // not JSON there
       body('[{"symbol":"A\\u0042","quantity":1}]'), // an escape
@@ -193,7 +211,10 @@ describe('reading the positions from the bytes', () => {
   it('never accepts a body JSON.parse refuses, nor reads an edited body differently', () => {
     const base = JSON.stringify({
       decision: { decision_id: 'd', trades: [] },
-      portfolio_state: { cash: 5, positions: [{ symbol: 'A', quantity: 1.5, sector: 'Energy', is_fund: true }, { symbol: 'B', quantity: -2, beta: 1 }] },
+      portfolio_state: {
+        cash: 5,
+        positions: [{ symbol: 'A', quantity: 1.5, sector: 'Energy', is_fund: true, meta: { a: [1, ']'], b: null } }, { symbol: 'B', quantity: -2, beta: 1, name: 'B Co' }],
+      },
       applicable_policies: [],
     });
     const edit = fc.record({
