@@ -3,8 +3,7 @@ import { evaluateRequest, resolvePolicies } from '../engine/evaluate.js';
 import { buildPortfolio, type PortfolioColumns } from '../engine/portfolio.js';
 import { ServiceError, pointer } from '../errors.js';
 import type { CompiledPolicy, CompiledPolicySet } from '../policies/compile.js';
-import { schemaErrors } from '../schemas/check.js';
-import { parseJsonBody } from '../schemas/json-body.js';
+import { parseCheckedBody } from '../schemas/checked-body.js';
 import { HeadroomRequest, type HeadroomResponse, type SymbolHeadroom } from '../schemas/headroom.js';
 import type { PolicyViolation, ValidationRequest, ValidationResponse } from '../schemas/validation.js';
 import { linearizePolicies } from './adjust.js';
@@ -21,10 +20,7 @@ const checker = TypeCompiler.Compile(HeadroomRequest);
 
 /** Parses and schema-checks a headroom body; 400 with JSON-pointer paths otherwise. */
 export function parseHeadroomRequest(body: Uint8Array | string): HeadroomRequest {
-  const { value } = parseJsonBody(body);
-  const details = schemaErrors(checker, value);
-  if (details.length > 0) throw new ServiceError('PES_INVALID_REQUEST', `Invalid request: ${details[0].path || '/'} ${details[0].message}`, details);
-  return value as HeadroomRequest;
+  return parseCheckedBody(body, checker).value;
 }
 
 /** A validation request trading `quantity` of one symbol (none for 0) from the same state. */

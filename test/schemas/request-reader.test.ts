@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseHeadroomRequest } from '../../src/adjust/headroom.js';
 import { parseValidationRequest } from '../../src/engine/parse-request.js';
 import { ServiceError } from '../../src/errors.js';
 import { readRequestBody } from '../../src/schemas/request-reader.js';
@@ -26,10 +27,10 @@ function plain(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, plain(v)]));
 }
 
-/** parseValidationRequest's outcome: the request (as plain data) or the error's code, message and details. */
-function outcome(body: Uint8Array | string): unknown {
+/** A parser's outcome: the request (as plain data) or the error's code, message and details. */
+function outcome(body: Uint8Array | string, parse: (body: Uint8Array | string) => unknown = parseValidationRequest): unknown {
   try {
-    return { request: plain(parseValidationRequest(body)) };
+    return { request: plain(parse(body)) };
   } catch (error) {
     if (!(error instanceof ServiceError)) throw error;
     return { code: error.code, message: error.message, details: error.details };
@@ -104,7 +105,8 @@ function respell(text: string, how: number): string {
 }
 
 /** Keys in any order, positions anywhere among them; decoys that spell the names elsewhere. */
-const request = fc.record({
+/** Validation requests, or with `headroom` headroom requests (symbols and a side instead of a decision). */
+const requestOf = (headroom: boolean) => fc.record({
   positions: fc.array(position, { maxLength: 12 }),
   cash: numbers,
   decoy: fc.constantFrom(undefined, { positions: [{ symbol: 'X', quantity: 1 }] }, '"positions":[', { portfolio_state: { positions: [] } }),
@@ -115,13 +117,15 @@ const request = fc.record({
 }).map(({ positions, cash, decoy, order, spacing, spelling, trades }) => {
   const state: Record<string, unknown> = order % 2 === 0 ? { portfolio_id: 'p', cash, positions } : { positions, cash, extra: decoy };
   const members: Array<[string, unknown]> = [
-    ['decision', { decision_id: 'd-1', trades, ...(decoy === undefined ? {} : { context: decoy }) }],
+    headroom ? ['symbols', trades.length > 0 ? trades.map((t) => t.symbol) : ['S1']] : ['decision', { decision_id: 'd-1', trades, ...(decoy === undefined ? {} : { context: decoy }) }],
     ['portfolio_state', state],
     ['applicable_policies', []],
+    ...(headroom ? [['side', 'BUY'] as [string, unknown]] : []),
   ];
   const ordered = [...members.slice(order % 3), ...members.slice(0, order % 3)];
   return respell(JSON.stringify(Object.fromEntries(ordered), null, spacing), spelling);
 });
+const request = requestOf(false);
 
 /** A request whose positions array is `positions` (JSON text), with members before and after portfolio_state. */
 const body = (positions: string, before = '', after = '') =>
@@ -249,5 +253,18 @@ describe('reading the positions from the bytes', () => {
       { numRuns: 1_000 },
     );
     expect(throughReader).toBeGreaterThan(200);
+  });
+
+  it('gives parseHeadroomRequest the same request or the same error as the ordinary parse', () => {
+    let throughReader = 0;
+    fc.assert(
+      fc.property(requestOf(true), (text) => {
+        const ordinary = outcome(text, parseHeadroomRequest);
+        expect(outcome(view(text), parseHeadroomRequest)).toEqual(ordinary);
+        if ((ordinary as { request?: unknown }).request && readRequestBody(view(text))) throughReader++;
+      }),
+      { numRuns: 500 },
+    );
+    expect(throughReader).toBeGreaterThan(50);
   });
 });
