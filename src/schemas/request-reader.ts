@@ -5,7 +5,7 @@ const PORTFOLIO_STATE = Buffer.from('portfolio_state', 'latin1');
 const POSITIONS = Buffer.from('positions', 'latin1');
 
 /**
- * A validation request's JSON value and the text JSON.parse read, with
+ * A request body's JSON value (a validation or headroom request: any with a portfolio_state) and the text JSON.parse read, with
  * `portfolio_state.positions` (nearly all of a large body) read by readPositions and the rest of
  * the body by JSON.parse; undefined when anything is out of the ordinary (a non-ASCII body, an
  * escaped or repeated key on the way to the positions, positions the reader declines, invalid
