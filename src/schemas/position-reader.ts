@@ -1,3 +1,4 @@
+import { DECLINE, endOfPlainString, sameBytes, skipSpace } from './json-bytes.js';
 import type { Position } from './validation.js';
 
 /**
@@ -63,9 +64,6 @@ const latin1: (buffer: Buffer, start: number, end: number) => string =
   typeof (Buffer.prototype as { latin1Slice?: unknown }).latin1Slice === 'function'
     ? (buffer, start, end) => (buffer as Buffer & { latin1Slice(start: number, end: number): string }).latin1Slice(start, end)
     : (buffer, start, end) => buffer.toString('latin1', start, end);
-
-/** Thrown inside the readers when the body holds something they leave to the ordinary parse. */
-export const DECLINE = Symbol('decline');
 
 /**
  * Reads a JSON array of positions straight from ASCII bytes, with the offset just past the
@@ -174,7 +172,7 @@ class PositionReader {
         return guess;
       }
     }
-    const i = this.endOfPlainString(from);
+    const i = endOfPlainString(bytes, from);
     const length = i - from;
     const candidates = length <= MAX_KEY_LENGTH ? KEYS_BY_LENGTH[length] : [];
     for (let c = 0; c < candidates.length; c++) {
@@ -231,25 +229,13 @@ class PositionReader {
     let i = from;
     for (; i < this.end; i++) {
       const c = bytes[i];
-      if (c === 0x22) i = this.endOfPlainString(i + 1);
+      if (c === 0x22) i = endOfPlainString(bytes, i + 1);
       else if (c === 0x7b || c === 0x5b) depth++;
       else if ((c === 0x7d || c === 0x5d) && --depth === 0) break;
     }
     if (i >= this.end) throw DECLINE;
     this.at = i + 1;
     return JSON.parse(latin1(this.buffer, from, i + 1));
-  }
-
-  /** The offset of the closing quote of a string whose text starts at `from`; declines an escape, a control character or a non-ASCII byte. */
-  private endOfPlainString(from: number): number {
-    const bytes = this.bytes;
-    let i = from;
-    for (; i < this.end; i++) {
-      const c = bytes[i];
-      if (c === 0x22) return i;
-      if (c === 0x5c || c < 0x20 || c > 0x7e) throw DECLINE;
-    }
-    throw DECLINE;
   }
 
   private readString(share: boolean): string {
@@ -338,7 +324,7 @@ class PositionReader {
     const c = this.bytes[this.at];
     // Compact JSON has no whitespace: one read decides.
     if (c > 0x20) return c;
-    this.skipSpace();
+    this.at = skipSpace(this.bytes, this.at);
     if (this.at >= this.end) throw DECLINE;
     return this.bytes[this.at];
   }
@@ -352,27 +338,10 @@ class PositionReader {
     if (this.peek() !== byte) throw DECLINE;
     this.at++;
   }
-
-  private skipSpace(): void {
-    const bytes = this.bytes;
-    let i = this.at;
-    while (i < this.end) {
-      const c = bytes[i];
-      if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
-      i++;
-    }
-    this.at = i;
-  }
 }
 
 function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
-}
-
-function sameBytes(key: Uint8Array, bytes: Uint8Array, from: number, length: number): boolean {
-  if (key.length !== length) return false;
-  for (let k = 0; k < length; k++) if (bytes[from + k] !== key[k]) return false;
-  return true;
 }
 
 function sameText(text: string, bytes: Uint8Array, from: number, length: number): boolean {

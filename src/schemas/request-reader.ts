@@ -1,8 +1,9 @@
 import { isAscii } from 'node:buffer';
-import { DECLINE, readPositions } from './position-reader.js';
+import { DECLINE, endOfPlainString, sameBytes, skipSpace } from './json-bytes.js';
+import { readPositions } from './position-reader.js';
 
-const PORTFOLIO_STATE = Buffer.from('portfolio_state', 'latin1');
-const POSITIONS = Buffer.from('positions', 'latin1');
+const PORTFOLIO_STATE = Uint8Array.from('portfolio_state', (c) => c.charCodeAt(0));
+const POSITIONS = Uint8Array.from('positions', (c) => c.charCodeAt(0));
 
 /**
  * A request body's JSON value (a validation or headroom request: any with a portfolio_state) and the text JSON.parse read, with
@@ -36,59 +37,38 @@ export function readRequestBody(body: Uint8Array): { value: unknown; text: strin
  */
 function findPositions(bytes: Uint8Array): { start: number; end: number; positions: unknown[] } | undefined {
   let found: { start: number; end: number; positions: unknown[] } | undefined;
-  let i = objectStart(bytes, skipSpace(bytes, 0));
-  while (i < bytes.length && bytes[i] !== 0x7d) {
-    const key = readKey(bytes, i);
-    i = skipSpace(bytes, key.end);
-    if (!isKey(bytes, key, PORTFOLIO_STATE)) {
-      i = afterMember(bytes, skipValue(bytes, i));
-      continue;
-    }
-    if (found) throw DECLINE; // a repeated key: JSON.parse keeps the last, so leave it to JSON.parse
-    let j = objectStart(bytes, i);
-    while (j < bytes.length && bytes[j] !== 0x7d) {
-      const inner = readKey(bytes, j);
-      j = skipSpace(bytes, inner.end);
-      if (!isKey(bytes, inner, POSITIONS)) {
-        j = afterMember(bytes, skipValue(bytes, j));
-        continue;
-      }
-      if (found) throw DECLINE;
-      const read = readPositions(bytes, j);
+  walkObject(bytes, skipSpace(bytes, 0), PORTFOLIO_STATE, (stateAt) =>
+    walkObject(bytes, stateAt, POSITIONS, (positionsAt) => {
+      const read = readPositions(bytes, positionsAt);
       if (!read) throw DECLINE;
-      found = { start: j, end: read.end, positions: read.positions };
-      j = afterMember(bytes, read.end);
-    }
-    if (!found) return undefined;
-    i = afterMember(bytes, j + 1);
-  }
+      found = { start: positionsAt, end: read.end, positions: read.positions };
+      return read.end;
+    }));
   return found;
 }
 
-/** After `{` and any space: the first key's quote, or the closing brace. */
-function objectStart(bytes: Uint8Array, i: number): number {
-  if (bytes[i] !== 0x7b) throw DECLINE;
-  return skipSpace(bytes, i + 1);
-}
-
-/** A key at `i` (its quote): its bytes' span and the offset after the colon. */
-function readKey(bytes: Uint8Array, i: number): { from: number; to: number; end: number } {
-  if (bytes[i] !== 0x22) throw DECLINE;
-  let j = i + 1;
-  while (j < bytes.length && bytes[j] !== 0x22) {
-    // An escaped key may spell a name JSON.parse would match: the walk does not decode keys.
-    if (bytes[j] === 0x5c) throw DECLINE;
-    j++;
+/**
+ * Walks the object at `at` (its `{`): the value of its member `name` goes to `read`, which returns
+ * the offset just past it; the others are skipped. Returns the offset just past the object. A
+ * repeated `name` declines (JSON.parse keeps the last), as does an escaped key, which may spell it.
+ */
+function walkObject(bytes: Uint8Array, at: number, name: Uint8Array, read: (valueAt: number) => number): number {
+  if (bytes[at] !== 0x7b) throw DECLINE;
+  let i = skipSpace(bytes, at + 1);
+  let seen = false;
+  while (i < bytes.length && bytes[i] !== 0x7d) {
+    if (bytes[i] !== 0x22) throw DECLINE;
+    const keyEnd = endOfPlainString(bytes, i + 1);
+    const colon = skipSpace(bytes, keyEnd + 1);
+    if (bytes[colon] !== 0x3a) throw DECLINE;
+    const valueAt = skipSpace(bytes, colon + 1);
+    const named = sameBytes(name, bytes, i + 1, keyEnd - i - 1);
+    if (named && seen) throw DECLINE;
+    seen ||= named;
+    i = afterMember(bytes, named ? read(valueAt) : skipValue(bytes, valueAt));
   }
-  const colon = skipSpace(bytes, j + 1);
-  if (bytes[colon] !== 0x3a) throw DECLINE;
-  return { from: i + 1, to: j, end: colon + 1 };
-}
-
-function isKey(bytes: Uint8Array, key: { from: number; to: number }, name: Uint8Array): boolean {
-  if (key.to - key.from !== name.length) return false;
-  for (let k = 0; k < name.length; k++) if (bytes[key.from + k] !== name[k]) return false;
-  return true;
+  if (i >= bytes.length) throw DECLINE;
+  return i + 1;
 }
 
 /** After a member's value: the next key's quote (past a comma) or the closing brace. */
@@ -118,13 +98,4 @@ function skipValue(bytes: Uint8Array, i: number): number {
     }
   }
   throw DECLINE;
-}
-
-function skipSpace(bytes: Uint8Array, i: number): number {
-  while (i < bytes.length) {
-    const c = bytes[i];
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
-    i++;
-  }
-  return i;
 }
