@@ -25,22 +25,30 @@ export class LinearizeContext {
   /** numerator/NAV ≤ limit as a row, unless it cannot bind (a constant numerator is checked here). */
   ratioMax(numerator: Affine, limit: number, tag: CheckTag): void {
     this.model.fullRows++;
-    if (numerator.cols.length === 0) {
-      // c / NAV ≤ U ⇔ c ≤ U·NAV: binds only if c exceeds U times the smallest (or largest) NAV.
-      const [low, high] = this.navRange;
-      if (numerator.constant <= Math.min(limit * low, limit * high) || !this.model.navVaries) return;
-    }
+    if (numerator.cols.length === 0 && !this.constantCanExceed(numerator.constant, limit)) return;
     this.model.ratioAtMost(numerator, limit, tag);
   }
 
   /** numerator/NAV ≥ limit as a row, unless it cannot bind. */
   ratioMin(numerator: Affine, limit: number, tag: CheckTag): void {
     this.model.fullRows++;
-    if (numerator.cols.length === 0) {
-      const [low, high] = this.navRange;
-      if (numerator.constant >= Math.max(limit * low, limit * high) || !this.model.navVaries) return;
-    }
+    if (numerator.cols.length === 0 && !this.constantCanFallBelow(numerator.constant, limit)) return;
     this.model.ratioAtLeast(numerator, limit, tag);
+  }
+
+  /**
+   * Whether constant/NAV ≤ limit can fail on the box (a numerator the trades do not move):
+   * c ≤ U·NAV fails only if c exceeds U times the smallest (or largest) NAV.
+   */
+  constantCanExceed(constant: number, limit: number): boolean {
+    const [low, high] = this.navRange;
+    return this.model.navVaries && constant > Math.min(limit * low, limit * high);
+  }
+
+  /** Whether constant/NAV ≥ limit can fail on the box (mirror of constantCanExceed). */
+  constantCanFallBelow(constant: number, limit: number): boolean {
+    const [low, high] = this.navRange;
+    return this.model.navVaries && constant < Math.max(limit * low, limit * high);
   }
 
   /**

@@ -15,15 +15,12 @@ interface RiskRules {
 const Z_SCORES: Record<number, number> = { 0.95: 1.6449, 0.99: 2.3263 };
 const TRADING_DAYS = 252;
 
-/** Σ over every slot of a per-slot expression, and the same sum of pre-trade values. */
-function portfolioSum(context: LinearizeContext, term: (i: number) => Affine | number, preValue: (i: number) => number) {
-  const numerator = new Affine();
+/** Σᵢ wᵢ·factorᵢ (every factor 1 without factor; |wᵢ| when absolute): a linear metric before the trade. */
+function preSum(context: LinearizeContext, factor?: Float64Array, absolute = false): number {
+  const weight = context.portfolio.preWeight;
   let pre = 0;
-  for (let i = 0; i < context.portfolio.n; i++) {
-    numerator.addTerm(term(i));
-    pre += preValue(i);
-  }
-  return { numerator, pre };
+  for (let i = 0; i < weight.length; i++) pre += (absolute ? Math.abs(weight[i]) : weight[i]) * (factor ? factor[i] : 1);
+  return pre;
 }
 
 /** A linear metric m = numerator/NAV between min and max, each held at its pre-trade level. */
@@ -40,29 +37,23 @@ const METRICS: Record<string, (context: LinearizeContext, rules: RiskRules) => v
     const { model, portfolio } = context;
     const beta = portfolio.numeric('beta');
     const missing = context.tag('MISSING_DATA', rules.metric);
+    const known = new Float64Array(portfolio.n);
     for (let i = 0; i < portfolio.n; i++) {
       if (Number.isNaN(beta[i])) context.missing(i, portfolio.preQty[i] !== 0, missing, `beta is missing for ${portfolio.symbols[i]}, which the portfolio holds`);
+      else known[i] = beta[i];
     }
-    const known = (i: number) => (Number.isNaN(beta[i]) ? 0 : beta[i]);
-    const { numerator, pre } = portfolioSum(context, (i) => model.valueTerm(i, known(i)), (i) => portfolio.preWeight[i] * known(i));
-    bounded(context, rules, numerator, pre);
+    bounded(context, rules, model.valueSums('value', 1, undefined, known)[0], preSum(context, known));
   },
   /** gross = Σ |wᵢ|; a minimum keeps each traded slot on its side of zero. */
   gross_exposure(context, rules) {
-    const { model, portfolio } = context;
-    if (rules.max !== undefined) {
-      const { numerator, pre } = portfolioSum(context, (i) => model.absoluteTerm(i), (i) => Math.abs(portfolio.preWeight[i]));
-      bounded(context, { ...rules, min: undefined }, numerator, pre);
-    }
-    if (rules.min !== undefined) {
-      const { numerator, pre } = portfolioSum(context, (i) => model.valueTerm(i, model.keepSide(i)), (i) => Math.abs(portfolio.preWeight[i]));
-      bounded(context, { ...rules, max: undefined }, numerator, pre);
-    }
+    const { model } = context;
+    const pre = preSum(context, undefined, true);
+    if (rules.max !== undefined) bounded(context, { ...rules, min: undefined }, model.valueSums('absolute')[0], pre);
+    if (rules.min !== undefined) bounded(context, { ...rules, max: undefined }, model.valueSums('value', 1, undefined, model.keepSides())[0], pre);
   },
   /** net = Σ wᵢ */
   net_exposure(context, rules) {
-    const { numerator, pre } = portfolioSum(context, (i) => context.model.valueTerm(i), (i) => context.portfolio.preWeight[i]);
-    bounded(context, rules, numerator, pre);
+    bounded(context, rules, context.model.valueSums('value')[0], preSum(context));
   },
   /** hhi = Σ wᵢ² ≤ max: a cone, met by tangent cuts. A minimum is not convex. */
   hhi(context, rules) {

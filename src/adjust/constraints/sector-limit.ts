@@ -1,6 +1,5 @@
 import type { GroupAttribute } from '../../engine/portfolio.js';
 import { UNCLASSIFIED } from '../../rules/sector-limit.js';
-import { Affine } from '../affine.js';
 import { heldAtLeast, heldAtMost, type Linearizer } from './context.js';
 
 interface SectorRules {
@@ -26,36 +25,40 @@ export const sectorLimit: Linearizer = (raw, context) => {
   const groups = named >= 0 ? labels.length : labels.length + 1;
   const unclassified = named >= 0 ? named : labels.length;
   const labelOf = (g: number) => (g === unclassified ? UNCLASSIFIED : labels[g]);
+  const maxima = Array.from({ length: groups }, (_, g) => rules.limits?.[labelOf(g)] ?? rules.max_weight);
+  const minimums = new Map(Object.entries(rules.min_weights ?? {}));
+  const minima = Array.from({ length: groups }, (_, g) => minimums.get(labelOf(g)));
   const present = new Uint8Array(groups);
   const pre = new Float64Array(groups);
-  const members: number[][] = Array.from({ length: groups }, () => []);
+  const groupOf = new Int32Array(portfolio.n);
+  // The same groups, with −1 for slots whose group has no maximum (minimum): valueSums skips them.
+  const maxGroupOf = new Int32Array(portfolio.n);
+  const minGroupOf = new Int32Array(portfolio.n);
   for (let i = 0; i < portfolio.n; i++) {
     const g = codes[i] < 0 ? unclassified : codes[i];
+    groupOf[i] = g;
+    maxGroupOf[i] = maxima[g] === undefined ? -1 : g;
+    minGroupOf[i] = minima[g] === undefined ? -1 : g;
     present[g] = 1;
     pre[g] += gross ? Math.abs(portfolio.preWeight[i]) : portfolio.preWeight[i];
-    members[g].push(i);
   }
-  const minimums = new Map(Object.entries(rules.min_weights ?? {}));
+  const maxSums = model.valueSums(gross ? 'absolute' : 'value', groups, maxGroupOf);
+  // A gross minimum keeps each traded member on its side of zero, where |mv| = side·mv.
+  const minSums = minimums.size === 0 ? [] : model.valueSums('value', groups, minGroupOf, gross ? model.keepSides(minGroupOf) : undefined);
   for (let g = 0; g < groups; g++) {
     if (!present[g]) continue;
     const label = labelOf(g);
-    const limit = rules.limits?.[label] ?? rules.max_weight;
-    if (limit !== undefined) {
+    const maximum = maxima[g];
+    if (maximum !== undefined) {
       const tag = context.tag('GROUP_MAX_EXCEEDED', label);
-      const numerator = new Affine();
-      for (const i of members[g]) numerator.addTerm(gross ? model.absoluteTerm(i) : model.valueTerm(i));
-      context.ratioMax(numerator, heldAtMost(pre[g], limit), tag);
-      model.memberSlots(tag, members[g]);
+      context.ratioMax(maxSums[g], heldAtMost(pre[g], maximum), tag);
+      model.memberSlots(tag, model.tradedSlotsIn(g, groupOf));
     }
-    const minimum = minimums.get(label);
+    const minimum = minima[g];
     if (minimum !== undefined) {
       const tag = context.tag('GROUP_MIN_BREACHED', label);
-      const numerator = new Affine();
-      for (const i of members[g]) {
-        numerator.addTerm(model.valueTerm(i, gross ? model.keepSide(i) : 1));
-      }
-      context.ratioMin(numerator, heldAtLeast(pre[g], minimum), tag);
-      model.memberSlots(tag, members[g]);
+      context.ratioMin(minSums[g], heldAtLeast(pre[g], minimum), tag);
+      model.memberSlots(tag, model.tradedSlotsIn(g, groupOf));
     }
   }
 };

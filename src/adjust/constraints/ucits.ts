@@ -16,29 +16,54 @@ import { SLACK, heldAtMost, type LinearizeContext } from './context.js';
  */
 export function ucits(context: LinearizeContext, rules: Record<string, unknown>): void {
   const issuerMax = (rules.issuer_max as number | undefined) ?? 0.1;
-  const threshold = (rules.threshold as number | undefined) ?? 0.05;
-  const aggregateMax = (rules.aggregate_max as number | undefined) ?? 0.4;
   const { model, portfolio } = context;
   const { codes, labels } = issuerColumn(portfolio);
   const government = portfolio.flag('is_government');
-  const members: number[][] = labels.map(() => []);
+  const groupOf = new Int32Array(portfolio.n);
+  const held = new Uint8Array(labels.length);
   const pre = new Float64Array(labels.length);
   for (let i = 0; i < portfolio.n; i++) {
+    groupOf[i] = government[i] ? -1 : codes[i];
     if (government[i]) continue;
-    members[codes[i]].push(i);
+    held[codes[i]] = 1;
     pre[codes[i]] += Math.max(portfolio.preWeight[i], 0);
   }
-  const positive: Affine[] = [];
-  let preAggregate = 0;
+  const issuers: IssuerSums = {
+    labels,
+    positive: model.valueSums('positive', labels.length, groupOf),
+    pre,
+    held: (g) => held[g] === 1,
+    tradedIn: (g) => model.tradedSlotsIn(g, groupOf),
+  };
   for (let g = 0; g < labels.length; g++) {
-    positive.push(new Affine());
-    if (members[g].length === 0) continue;
-    for (const i of members[g]) positive[g].addScaled(model.positivePart(i), 1);
+    if (!issuers.held(g)) continue;
     const tag = context.tag('ISSUER_LIMIT_EXCEEDED', labels[g]);
-    context.ratioMax(positive[g], heldAtMost(pre[g], issuerMax), tag);
-    model.memberSlots(tag, members[g]);
-    if (pre[g] > threshold + TOLERANCE) preAggregate += pre[g];
+    context.ratioMax(issuers.positive[g], heldAtMost(pre[g], issuerMax), tag);
+    model.memberSlots(tag, issuers.tradedIn(g));
   }
+  ucitsBucket(context, rules, issuers);
+}
+
+/** Each issuer's Σ max(mvᵢ, 0) over its non-government slots, and what the bucket needs besides. */
+export interface IssuerSums {
+  readonly labels: readonly string[];
+  readonly positive: readonly Affine[];
+  /** The same sums before the trade, as weights. */
+  readonly pre: Float64Array;
+  /** Whether the issuer has a non-government slot. */
+  readonly held: (g: number) => boolean;
+  /** Its traded slots, ascending. */
+  readonly tradedIn: (g: number) => number[];
+}
+
+/** The 40 % bucket over the issuers' sums (its own function so that tests can give it sums made another way). */
+export function ucitsBucket(context: LinearizeContext, rules: Record<string, unknown>, issuers: IssuerSums): void {
+  const threshold = (rules.threshold as number | undefined) ?? 0.05;
+  const aggregateMax = (rules.aggregate_max as number | undefined) ?? 0.4;
+  const { model } = context;
+  const { positive, pre } = issuers;
+  let preAggregate = 0;
+  for (let g = 0; g < issuers.labels.length; g++) if (issuers.held(g) && pre[g] > threshold + TOLERANCE) preAggregate += pre[g];
 
   const tag = context.tag('AGGREGATE_LIMIT_EXCEEDED', AGGREGATE_SUBJECT);
   const limit = heldAtMost(preAggregate, aggregateMax);
@@ -47,8 +72,8 @@ export function ucits(context: LinearizeContext, rules: Record<string, unknown>)
   const counted: number[] = [];
   const crossing: number[] = [];
   let largest = 0;
-  for (let g = 0; g < labels.length; g++) {
-    if (members[g].length === 0) continue;
+  for (let g = 0; g < issuers.labels.length; g++) {
+    if (!issuers.held(g)) continue;
     const [low, high] = model.range(positive[g]);
     if (high / navLow <= threshold + SLACK) continue;
     // At a threshold within tolerance of 0, an issuer that can be above it counts whole: this
@@ -72,5 +97,5 @@ export function ucits(context: LinearizeContext, rules: Record<string, unknown>)
     bucket.add(counts, 1);
   }
   context.ratioMax(bucket, limit, tag);
-  for (const g of [...counted, ...crossing]) model.memberSlots(tag, members[g]);
+  for (const g of [...counted, ...crossing]) model.memberSlots(tag, issuers.tradedIn(g));
 }
