@@ -8,7 +8,7 @@ import { LOOSE, addLotVariables, otherRoundings, roundTrades } from './lots.js';
 import { TradeModel, type TradeVariable } from './model.js';
 import { reduce, type ModelSize } from './program.js';
 import { solveModel, type ModelSolution } from './solve.js';
-import type { SolveStatus, SolverName } from './solvers/solver.js';
+import type { ProgramSolverName, SolveStatus, SolverName } from './solvers/solver.js';
 import { distance, proposedTrades, type ProposedTrade } from './trades.js';
 import { listWords } from './explain.js';
 import { resizedResponder } from './verify.js';
@@ -39,7 +39,7 @@ export interface Adjustment {
   readonly solution?: Float64Array;
   /** Why no resizing can comply (status impossible). */
   readonly reasons: readonly string[];
-  readonly solver?: SolverName;
+  readonly solver?: ProgramSolverName;
   readonly size?: { readonly full: ModelSize; readonly reduced: ModelSize };
   readonly cuts?: number;
   /** Σ |q′ₛ − qₛ| · markₛ of the final quantities, in base currency. */

@@ -4,6 +4,7 @@ import type { LinearProgram } from '../../src/adjust/program.js';
 import { glpkSolver, loadGlpk } from '../../src/adjust/solvers/glpk.js';
 import { highsSolver, loadHighs, solveHighsText } from '../../src/adjust/solvers/highs.js';
 import { toLpText } from '../../src/adjust/solvers/lp-text.js';
+import { isSingleRow, singleRowSolver } from '../../src/adjust/solvers/single-row.js';
 import type { SolveResult } from '../../src/adjust/solvers/solver.js';
 
 const RUNS = Number(process.env.PES_PROPERTY_RUNS ?? 500);
@@ -224,5 +225,91 @@ describe('HiGHS instances kept between programmes', () => {
       second.close();
     }
     expect(solveOnce(solver, program(0, 2, 10)).objective).toBeCloseTo(-2, 9);
+  });
+});
+
+describe('the single-row solver', () => {
+  /** One row over 1–25 boxed continuous columns; its bounds may be one- or two-sided, and infeasible. */
+  const singleRowProgram: fc.Arbitrary<LinearProgram> = fc
+    .integer({ min: 1, max: 25 })
+    .chain((cols) =>
+      fc.record({
+        cost: fc.array(coefficient, { minLength: cols, maxLength: cols }),
+        box: fc.array(fc.tuple(fc.integer({ min: -10, max: 0 }), fc.integer({ min: 0, max: 10 })), { minLength: cols, maxLength: cols }),
+        row: fc.array(coefficient, { minLength: cols, maxLength: cols }),
+        lower: fc.oneof(fc.constant(-Infinity), fc.integer({ min: -4000, max: 4000 }).map((v) => v / 100)),
+        width: fc.oneof(fc.constant(Infinity), fc.constant(0), fc.integer({ min: 0, max: 2000 }).map((v) => v / 100)),
+      }),
+    )
+    .map(({ cost, box, row, lower, width }) => {
+      const columns = row.flatMap((v, j) => (v === 0 ? [] : [j]));
+      const largestCost = cost.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      return {
+        numCols: cost.length,
+        numRows: 1,
+        colCost: Float64Array.from(cost, (v) => (largestCost > 0 ? v / largestCost : v)),
+        colLower: Float64Array.from(box, ([lo]) => lo),
+        colUpper: Float64Array.from(box, ([, hi]) => hi),
+        integer: new Uint8Array(cost.length),
+        lower: Float64Array.of(lower),
+        // Without a lower bound the width sets the upper one: −10 up to 10.
+        upper: Float64Array.of(lower > -Infinity ? lower + width : width === Infinity ? 0 : width - 10),
+        starts: Int32Array.of(0, columns.length),
+        indices: Int32Array.from(columns),
+        values: Float64Array.from(columns, (j) => row[j]),
+        offset: 0,
+      };
+    });
+
+  it(`reaches HiGHS's and GLPK's optimum, or their infeasible, on ${RUNS * 4} random one-row programmes`, { timeout: 120_000 }, async () => {
+    const highs = highsSolver(await loadHighs());
+    const glpk = glpkSolver(await loadGlpk());
+    const tally = { optimal: 0, moved: 0, infeasible: 0 };
+    fc.assert(
+      fc.property(singleRowProgram, (lp) => {
+        expect(isSingleRow(lp)).toBe(true);
+        const ours = solveOnce(singleRowSolver, lp);
+        const reference = solveOnce(highs, lp);
+        const second = solveOnce(glpk, lp);
+        expect(ours.status).toBe(reference.status);
+        expect(second.status).toBe(reference.status);
+        if (ours.status !== 'optimal') return void tally.infeasible++;
+        tally.optimal++;
+        const x = ours.x!;
+        for (let j = 0; j < lp.numCols; j++) {
+          expect(x[j]).toBeGreaterThanOrEqual(lp.colLower[j]);
+          expect(x[j]).toBeLessThanOrEqual(lp.colUpper[j]);
+        }
+        expect(rowExcess(lp, x)).toBeLessThanOrEqual(1e-10);
+        let objective = 0;
+        for (let j = 0; j < lp.numCols; j++) objective += lp.colCost[j] * x[j];
+        expect(ours.objective).toBe(objective);
+        const scale = 1 + Math.abs(reference.objective!);
+        expect(Math.abs(ours.objective! - reference.objective!)).toBeLessThanOrEqual(1e-9 * scale);
+        expect(Math.abs(ours.objective! - second.objective!)).toBeLessThanOrEqual(1e-6 * scale);
+        // The row bound the box's cheapest corner: the knapsack moved columns.
+        const cheapest = Array.from(lp.colCost, (c, j) => (c < 0 ? lp.colUpper[j] : lp.colLower[j]));
+        if (cheapest.some((v, j) => lp.colCost[j] !== 0 && v !== x[j])) tally.moved++;
+      }),
+      { numRuns: RUNS * 4, ...SEED },
+    );
+    // The generator reaches every case: optimal at the cheapest corner, optimal after moving, infeasible.
+    console.log('single-row solver', tally);
+    expect(tally.moved).toBeGreaterThan(RUNS * 0.2);
+    expect(tally.optimal - tally.moved).toBeGreaterThan(RUNS * 0.2);
+    expect(tally.infeasible).toBeGreaterThan(RUNS * 0.2);
+  });
+
+  it('takes only one row over boxed continuous columns', () => {
+    const lp: LinearProgram = {
+      numCols: 1, numRows: 1, colCost: Float64Array.of(-1), integer: Uint8Array.of(0), offset: 0, colLower: Float64Array.of(0), colUpper: Float64Array.of(1),
+      lower: Float64Array.of(0), upper: Float64Array.of(0.5), starts: Int32Array.of(0, 1), indices: Int32Array.of(0), values: Float64Array.of(1),
+    };
+    expect(isSingleRow(lp)).toBe(true);
+    expect(solveOnce(singleRowSolver, lp)).toEqual({ status: 'optimal', x: Float64Array.of(0.5), objective: -0.5 });
+    expect(isSingleRow({ ...lp, integer: Uint8Array.of(1) })).toBe(false);
+    expect(isSingleRow({ ...lp, colUpper: Float64Array.of(Infinity) })).toBe(false);
+    expect(isSingleRow({ ...lp, numRows: 2, lower: Float64Array.of(0, 0), upper: Float64Array.of(1, 1), starts: Int32Array.of(0, 1, 1) })).toBe(false);
+    expect(() => singleRowSolver.open({ ...lp, numRows: 0, starts: Int32Array.of(0) })).toThrow(/one row/);
   });
 });

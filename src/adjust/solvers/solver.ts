@@ -1,6 +1,8 @@
 import type { LinearProgram, RowBlock } from '../program.js';
 
 export type SolverName = 'highs' | 'glpk';
+/** A solver that answered: one of those, or the exact one-row solver HiGHS hands its commonest programmes to. */
+export type ProgramSolverName = SolverName | 'single-row';
 
 /**
  * How a solve ended: optimal, or feasible (a MIP stopped at its time limit with an incumbent).
@@ -34,7 +36,7 @@ export interface SolverSession {
 }
 
 export interface Solver {
-  readonly name: SolverName;
+  readonly name: ProgramSolverName;
   open(lp: LinearProgram): SolverSession;
 }
 
