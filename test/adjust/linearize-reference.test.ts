@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildAdjustmentModel } from '../../src/adjust/adjust.js';
+import { adjustDecision, buildAdjustmentModel } from '../../src/adjust/adjust.js';
 import { Affine } from '../../src/adjust/affine.js';
 import { heldAtLeast, heldAtMost, LinearizeContext, type Linearizer } from '../../src/adjust/constraints/context.js';
+import { slotChecks, type PositionRules } from '../../src/adjust/constraints/position-limit.js';
+import { sectorGroups, type SectorRules } from '../../src/adjust/constraints/sector-limit.js';
 import { LINEARIZERS } from '../../src/adjust/constraints/registry.js';
 import { ucitsBucket } from '../../src/adjust/constraints/ucits.js';
 import { tagKey, type TradeModel } from '../../src/adjust/model.js';
@@ -10,7 +12,6 @@ import { proposedTrades } from '../../src/adjust/trades.js';
 import { evaluateRequest, type Evaluation } from '../../src/engine/evaluate.js';
 import { ServiceError } from '../../src/errors.js';
 import { issuerColumn } from '../../src/rules/holdings.js';
-import { UNCLASSIFIED } from '../../src/rules/sector-limit.js';
 import { compilePolicySet } from '../../src/policies/compile.js';
 import { toPolicyDefinition } from '../../src/policies/validate-definition.js';
 import type { CompiledPolicy } from '../../src/policies/compile.js';
@@ -32,39 +33,19 @@ const SEED = process.env.PES_PROPERTY_SEED ? { seed: Number(process.env.PES_PROP
 const absoluteOf = (model: TradeModel, i: number) => model.absolute(i);
 const sumOf = (terms: Affine[]) => terms.reduce((sum, term) => sum.addScaled(term, 1), new Affine());
 
+/** Every slot through the checks a traded slot gets: no shortcut for the slots the decision does not trade. */
 const slotPositionLimit: Linearizer = (raw, context) => {
-  const rules = raw as { max_weight?: number; min_weight?: number; max_quantity?: number; max_notional?: number; symbols?: string[] };
-  const { model, portfolio } = context;
-  for (let i = 0; i < portfolio.n; i++) {
-    const symbol = portfolio.symbols[i];
-    if (rules.symbols && !rules.symbols.includes(symbol)) continue;
-    if (rules.max_weight !== undefined) {
-      const tag = context.tag('MAX_WEIGHT_EXCEEDED', symbol);
-      const limit = heldAtMost(Math.abs(portfolio.preWeight[i]), rules.max_weight);
-      context.ratioMax(model.marketValue(i), limit, tag);
-      context.ratioMax(model.marketValue(i, -1), limit, tag);
-      model.memberSlots(tag, [i]);
-    }
-    if (rules.min_weight !== undefined) {
-      const tag = context.tag('MIN_WEIGHT_BREACHED', symbol);
-      context.ratioMin(model.marketValue(i), heldAtLeast(portfolio.preWeight[i], rules.min_weight), tag);
-      model.memberSlots(tag, [i]);
-    }
-    if (rules.max_quantity !== undefined) context.quantityAtMost(i, rules.max_quantity, context.tag('MAX_QUANTITY_EXCEEDED', symbol));
-    if (rules.max_notional !== undefined && portfolio.mark[i] > 0) {
-      context.quantityAtMost(i, rules.max_notional, context.tag('MAX_NOTIONAL_EXCEEDED', symbol), portfolio.mark[i]);
-    }
+  const rules = raw as PositionRules;
+  for (let i = 0; i < context.portfolio.n; i++) {
+    if (!rules.symbols || rules.symbols.includes(context.portfolio.symbols[i])) slotChecks(rules, context, i);
   }
 };
 
 const slotSectorLimit: Linearizer = (raw, context) => {
-  const rules = raw as { group_by?: 'sector'; max_weight?: number; limits?: Record<string, number>; min_weights?: Record<string, number>; measure?: string };
+  const rules = raw as SectorRules;
   const { model, portfolio } = context;
   const gross = rules.measure === 'gross';
-  const { codes, labels } = portfolio.group(rules.group_by ?? 'sector');
-  const named = labels.indexOf(UNCLASSIFIED);
-  const groups = named >= 0 ? labels.length : labels.length + 1;
-  const unclassified = named >= 0 ? named : labels.length;
+  const { codes, groups, unclassified, labelOf } = sectorGroups(portfolio, rules);
   const members: number[][] = Array.from({ length: groups }, () => []);
   const pre = new Float64Array(groups);
   for (let i = 0; i < portfolio.n; i++) {
@@ -75,7 +56,7 @@ const slotSectorLimit: Linearizer = (raw, context) => {
   const minimums = new Map(Object.entries(rules.min_weights ?? {}));
   for (let g = 0; g < groups; g++) {
     if (members[g].length === 0) continue;
-    const label = g === unclassified ? UNCLASSIFIED : labels[g];
+    const label = labelOf(g);
     const limit = rules.limits?.[label] ?? rules.max_weight;
     if (limit !== undefined) {
       const tag = context.tag('GROUP_MAX_EXCEEDED', label);
@@ -207,5 +188,24 @@ describe('the one-pass linearizers', () => {
     expect(tally.models).toBeGreaterThan(RUNS * 0.5);
     expect(tally.rows).toBeGreaterThan(RUNS);
     console.log('one-pass linearizers', tally);
+  });
+
+  it('give a short position the decision does not trade its rows when the fall in NAV can carry it past its limit', async () => {
+    // Buying 500 C at 12 against a mark of 10 takes 1,000 off NAV (10,010 → 9,010): B's −990
+    // would weigh 10.99 % of it. At most 55 C keeps B within 10 % (NAV ≥ 9,900).
+    const request: ValidationRequest = {
+      decision: { decision_id: 'nav-falls', trades: [{ symbol: 'C', side: 'BUY', quantity: 500, price: 12 }] },
+      portfolio_state: { cash: 10_000, positions: [{ symbol: 'B', quantity: -99, price: 10 }, { symbol: 'C', quantity: 100, price: 10 }] },
+      applicable_policies: ['b_weight'],
+    };
+    const set = compilePolicySet(1, [{ policy_name: 'b_weight', policy_type: 'POSITION_LIMIT', rules: { max_weight: 0.1, symbols: ['B'] }, enforcement_level: 'strict', enabled: true }]);
+    const evaluation = evaluateRequest(request, set);
+    expect(evaluation.response.violations.map((v) => [v.violation_type, v.subject])).toEqual([['MAX_WEIGHT_EXCEEDED', 'B']]);
+    const built = buildAdjustmentModel(evaluation.portfolio, proposedTrades(request, evaluation.portfolio), evaluation.policies);
+    // −mv − 10 % · NAV ≤ 0: the side that can bind (mv − 10 % · NAV stays negative).
+    expect(built.rows.filter((row) => row.tag.subject === 'B')).toHaveLength(1);
+    expect(described(built)).toEqual(described(slotBySlotModel(evaluation, request, evaluation.policies)));
+    const adjustment = await adjustDecision(request, evaluation, set);
+    expect(adjustment.quantities).toEqual(Float64Array.of(55));
   });
 });

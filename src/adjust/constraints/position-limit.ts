@@ -1,6 +1,6 @@
 import { heldAtLeast, heldAtMost, type LinearizeContext, type Linearizer } from './context.js';
 
-interface PositionRules {
+export interface PositionRules {
   max_weight?: number;
   min_weight?: number;
   max_quantity?: number;
@@ -20,11 +20,12 @@ export const positionLimit: Linearizer = (raw, context) => {
     const symbol = portfolio.symbols[i];
     if (scope && !scope.has(symbol)) continue;
     if (model.columnOf[i] < 0) untradedSlot(rules, context, i);
-    else tradedSlot(rules, context, i);
+    else slotChecks(rules, context, i);
   }
 };
 
-function tradedSlot(rules: PositionRules, context: LinearizeContext, i: number): void {
+/** Every check on one slot, as rows and bounds (a traded slot's; exported for the tests' slot-by-slot model). */
+export function slotChecks(rules: PositionRules, context: LinearizeContext, i: number): void {
   const { model, portfolio } = context;
   const symbol = portfolio.symbols[i];
   if (rules.max_weight !== undefined) {

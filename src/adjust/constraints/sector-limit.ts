@@ -1,13 +1,26 @@
-import type { GroupAttribute } from '../../engine/portfolio.js';
+import type { GroupAttribute, PortfolioColumns } from '../../engine/portfolio.js';
 import { UNCLASSIFIED } from '../../rules/sector-limit.js';
 import { heldAtLeast, heldAtMost, type Linearizer } from './context.js';
 
-interface SectorRules {
+export interface SectorRules {
   group_by?: GroupAttribute;
   max_weight?: number;
   limits?: Record<string, number>;
   min_weights?: Record<string, number>;
   measure?: 'net' | 'gross';
+}
+
+/** The policy's groups: the attribute's values and UNCLASSIFIED, the group of slots without one (and of a value literally so named). */
+export function sectorGroups(portfolio: PortfolioColumns, rules: SectorRules) {
+  const { codes, labels } = portfolio.group(rules.group_by ?? 'sector');
+  const named = labels.indexOf(UNCLASSIFIED);
+  const unclassified = named >= 0 ? named : labels.length;
+  return {
+    codes,
+    groups: named >= 0 ? labels.length : labels.length + 1,
+    unclassified,
+    labelOf: (g: number) => (g === unclassified ? UNCLASSIFIED : labels[g]),
+  };
 }
 
 /**
@@ -19,12 +32,7 @@ export const sectorLimit: Linearizer = (raw, context) => {
   const rules = raw as SectorRules;
   const { model, portfolio } = context;
   const gross = rules.measure === 'gross';
-  const { codes, labels } = portfolio.group(rules.group_by ?? 'sector');
-  // Missing attributes form UNCLASSIFIED, the same group as a value literally named so.
-  const named = labels.indexOf(UNCLASSIFIED);
-  const groups = named >= 0 ? labels.length : labels.length + 1;
-  const unclassified = named >= 0 ? named : labels.length;
-  const labelOf = (g: number) => (g === unclassified ? UNCLASSIFIED : labels[g]);
+  const { codes, groups, unclassified, labelOf } = sectorGroups(portfolio, rules);
   const maxima = Array.from({ length: groups }, (_, g) => rules.limits?.[labelOf(g)] ?? rules.max_weight);
   const minimums = new Map(Object.entries(rules.min_weights ?? {}));
   const minima = Array.from({ length: groups }, (_, g) => minimums.get(labelOf(g)));
