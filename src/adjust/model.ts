@@ -126,11 +126,13 @@ export class TradeModel {
   valueSums(part: ValuePart, groupCount = 1, groupOf?: Int32Array, factor?: Float64Array): Affine[] {
     const sums = Array.from({ length: groupCount }, () => new Affine());
     const traded: Affine[] = [];
-    for (const slot of this.tradedSlotsByGroup(groupOf)) {
-      const c = this.columnOf[slot];
-      if (part === 'absolute') traded[c] = this.absolute(slot);
-      else if (part === 'positive') traded[c] = this.positivePart(slot);
-      else traded[c] = this.marketValue(slot, factor ? factor[slot] : 1);
+    for (const slots of this.tradedSlotsPerGroup(groupCount, groupOf)) {
+      for (const slot of slots) {
+        const c = this.columnOf[slot];
+        if (part === 'absolute') traded[c] = this.absolute(slot);
+        else if (part === 'positive') traded[c] = this.positivePart(slot);
+        else traded[c] = this.marketValue(slot, factor ? factor[slot] : 1);
+      }
     }
     const { columnOf, scale } = this;
     const { preQty, mark, n } = this.portfolio;
@@ -149,15 +151,14 @@ export class TradeModel {
     return sums;
   }
 
-  /** The traded slots in group g (all of them without groupOf), ascending. */
-  tradedSlotsIn(g: number, groupOf?: Int32Array): number[] {
-    return this.tradedSlotsByGroup(groupOf).filter((slot) => !groupOf || groupOf[slot] === g);
-  }
-
-  /** Traded slots in a group, by group then slot (without groupOf, by slot). */
-  private tradedSlotsByGroup(groupOf?: Int32Array): number[] {
-    const slots = Array.from(this.slotOf).filter((slot) => !groupOf || groupOf[slot] >= 0);
-    return slots.sort((a, b) => (groupOf ? groupOf[a] - groupOf[b] : 0) || a - b);
+  /** The traded slots of each group (groupOf[slot], −1: none; all in group 0 without groupOf), each list ascending. */
+  tradedSlotsPerGroup(groupCount = 1, groupOf?: Int32Array): number[][] {
+    const lists: number[][] = Array.from({ length: groupCount }, () => []);
+    for (const slot of Int32Array.from(this.slotOf).sort()) {
+      const g = groupOf ? groupOf[slot] : 0;
+      if (g >= 0) lists[g].push(slot);
+    }
+    return lists;
   }
 
   /** NAV(q) / NAV₀ = 1 + Σ navCoefₛ·qₛ */

@@ -53,6 +53,7 @@ export const sectorLimit: Linearizer = (raw, context) => {
   const maxSums = model.valueSums(gross ? 'absolute' : 'value', groups, maxGroupOf);
   // A gross minimum keeps each traded member on its side of zero, where |mv| = side·mv.
   const minSums = minimums.size === 0 ? [] : model.valueSums('value', groups, minGroupOf, gross ? model.keepSides(minGroupOf) : undefined);
+  const tradedIn = model.tradedSlotsPerGroup(groups, groupOf);
   for (let g = 0; g < groups; g++) {
     if (!present[g]) continue;
     const label = labelOf(g);
@@ -60,13 +61,13 @@ export const sectorLimit: Linearizer = (raw, context) => {
     if (maximum !== undefined) {
       const tag = context.tag('GROUP_MAX_EXCEEDED', label);
       context.ratioMax(maxSums[g], heldAtMost(pre[g], maximum), tag);
-      model.memberSlots(tag, model.tradedSlotsIn(g, groupOf));
+      model.memberSlots(tag, tradedIn[g]);
     }
     const minimum = minima[g];
     if (minimum !== undefined) {
       const tag = context.tag('GROUP_MIN_BREACHED', label);
       context.ratioMin(minSums[g], heldAtLeast(pre[g], minimum), tag);
-      model.memberSlots(tag, model.tradedSlotsIn(g, groupOf));
+      model.memberSlots(tag, tradedIn[g]);
     }
   }
 };

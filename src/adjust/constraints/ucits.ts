@@ -28,12 +28,13 @@ export function ucits(context: LinearizeContext, rules: Record<string, unknown>)
     held[codes[i]] = 1;
     pre[codes[i]] += Math.max(portfolio.preWeight[i], 0);
   }
+  const tradedIn = model.tradedSlotsPerGroup(labels.length, groupOf);
   const issuers: IssuerSums = {
     labels,
     positive: model.valueSums('positive', labels.length, groupOf),
     pre,
     held: (g) => held[g] === 1,
-    tradedIn: (g) => model.tradedSlotsIn(g, groupOf),
+    tradedIn: (g) => tradedIn[g],
   };
   for (let g = 0; g < labels.length; g++) {
     if (!issuers.held(g)) continue;
