@@ -15,7 +15,7 @@ export interface ProposedTrade {
   readonly lot: number;
   /** Fields an adjusted trade carries so it re-validates like the original: attributes only the trade gives, and its price where the mark or the settlement depends on it. */
   readonly carried: Partial<Trade>;
-  /** The trade gives a held symbol data the state lacks (an attribute, or its only price): dropping it would lose that data. */
+  /** The trade gives a held symbol data the state lacks (an attribute, or its only price; a position listed at 0 needs a price too): dropping it would lose that data. */
   readonly carriesData: boolean;
 }
 
@@ -56,7 +56,8 @@ export function proposedTrades(request: ValidationRequest, portfolio: PortfolioC
         if (position?.[key] === undefined && instrument?.[key] === undefined) carried[key] = value;
       }
     }
-    const carriesData = portfolio.preQty[slot] !== 0 && (markFromTrade || Object.keys(carried).length > 0);
+    // The engine wants a price for every listed position, one of quantity 0 too: the trade may be its only one.
+    const carriesData = (portfolio.preQty[slot] !== 0 && (markFromTrade || Object.keys(carried).length > 0)) || (position !== undefined && markFromTrade);
     if (markFromTrade || settlement !== mark) carried.price = settlement;
     const lot = portfolio.attribute(slot, 'lot_size') ?? 1;
     trades.push({ slot, symbol, quantity, settlement, lot, carried: carried as Partial<Trade>, carriesData });
