@@ -54,6 +54,16 @@ describe('SECTOR_LIMIT', () => {
     expect(response.recommendations).toEqual(['Reduce the MSFT buy from 2000 to 1500 to stay within sector_limit']);
   });
 
+  it('a sector named like an object\'s own property ("constructor", "__proto__") takes max_weight as any other', async () => {
+    // A's group: (100 + q)·10 ≤ 30 % of NAV 12,000 (buys settle at the mark) → 260; B's Tech group has room to 50 %.
+    for (const sector of ['Energy', 'constructor', 'toString', '__proto__']) {
+      const req = request(10_000, [{ symbol: 'A', quantity: 100, price: 10, sector }, { symbol: 'B', quantity: 100, price: 10, sector: 'Tech' }], [{ symbol: 'A', quantity: 500 }, { symbol: 'B', quantity: 100 }]);
+      const { adjusted, revalidated } = await adjust(req, [policy('SECTOR_LIMIT', { max_weight: 0.3, limits: { Tech: 0.5 } })]);
+      expect(adjusted, sector).toEqual({ A: 260, B: 100 });
+      expect(revalidated?.is_compliant).toBe(true);
+    }
+  });
+
   it('gross: |−100k| + |−100·q| ≤ 20 % of 1,000,000 → sell 1,000 MSFT short', async () => {
     const req = request(1_100_000, [{ symbol: 'AAPL', quantity: -1000, price: 100, ...TECH }], [{ symbol: 'MSFT', side: 'SELL', quantity: 1500, price: 100, ...TECH }]);
     const { adjusted, revalidated } = await adjust(req, [policy('SECTOR_LIMIT', { max_weight: 0.2, measure: 'gross' })]);

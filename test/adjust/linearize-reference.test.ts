@@ -57,7 +57,7 @@ const slotSectorLimit: Linearizer = (raw, context) => {
   for (let g = 0; g < groups; g++) {
     if (members[g].length === 0) continue;
     const label = labelOf(g);
-    const limit = rules.limits?.[label] ?? rules.max_weight;
+    const limit = new Map(Object.entries(rules.limits ?? {})).get(label) ?? rules.max_weight;
     if (limit !== undefined) {
       const tag = context.tag('GROUP_MAX_EXCEEDED', label);
       context.ratioMax(sumOf(members[g].map((i) => (gross ? absoluteOf(model, i) : model.marketValue(i)))), heldAtMost(pre[g], limit), tag);

@@ -33,7 +33,9 @@ export const sectorLimit: Linearizer = (raw, context) => {
   const { model, portfolio } = context;
   const gross = rules.measure === 'gross';
   const { codes, groups, unclassified, labelOf } = sectorGroups(portfolio, rules);
-  const maxima = Array.from({ length: groups }, (_, g) => rules.limits?.[labelOf(g)] ?? rules.max_weight);
+  // A Map, as the engine reads them: a group named after an object's own property ("constructor") is no special case.
+  const limits = new Map(Object.entries(rules.limits ?? {}));
+  const maxima = Array.from({ length: groups }, (_, g) => limits.get(labelOf(g)) ?? rules.max_weight);
   const minimums = new Map(Object.entries(rules.min_weights ?? {}));
   const minima = Array.from({ length: groups }, (_, g) => minimums.get(labelOf(g)));
   const present = new Uint8Array(groups);
