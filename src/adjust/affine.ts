@@ -26,13 +26,6 @@ export class Affine {
     return this;
   }
 
-  /** this += term, where a number is a constant term (a slot the decision does not trade). */
-  addTerm(term: Affine | number): this {
-    if (typeof term === 'number') this.constant += term;
-    else this.addScaled(term, 1);
-    return this;
-  }
-
   /** [min, max] over the box lower ≤ x ≤ upper (interval arithmetic). */
   range(lower: ArrayLike<number>, upper: ArrayLike<number>): [number, number] {
     let low = this.constant;

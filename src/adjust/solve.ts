@@ -35,14 +35,19 @@ async function solverNamed(name: SolverName): Promise<Solver> {
 
 /**
  * Solves the model with HiGHS, or with GLPK when HiGHS fails (or when `solver` asks for it).
- * Infeasible and unbounded are answers, not failures: they are not retried.
+ * Infeasible and unbounded are answers, not failures: they are not retried. A programme of one
+ * row over boxed continuous columns with no cone (whose cuts would add rows) is solved exactly
+ * without HiGHS (solvers/single-row.ts); GLPK, asked for by name, still solves it, and the
+ * tests hold the two to the same optimum. q = 0 is feasible in every model, so the exact solver
+ * can call one infeasible only by round-off: HiGHS then solves it.
  */
 export async function solveModel(model: TradeModel, solver: SolverName = 'highs'): Promise<ModelSolution> {
   const program = reduce(model);
-  // One row and no cone (whose cuts would add rows): solved exactly without HiGHS. GLPK, asked
-  // for by name, still solves it: the tests hold the two to the same optimum.
-  const direct = solver === 'highs' && model.cones.length === 0 && isSingleRow(program.lp);
-  const first = solveProgram(model, program, direct ? singleRowSolver : await solverNamed(solver));
+  if (solver === 'highs' && model.cones.length === 0 && isSingleRow(program.lp)) {
+    const exact = solveProgram(model, program, singleRowSolver);
+    if (exact.status === 'optimal') return exact;
+  }
+  const first = solveProgram(model, program, await solverNamed(solver));
   if (first.status !== 'failed' || solver === 'glpk') return first;
   const second = solveProgram(model, program, await solverNamed('glpk'));
   return second.status === 'failed' ? { ...second, detail: `${first.detail}; ${second.detail}` } : second;

@@ -34,7 +34,10 @@ export function isSingleRow(lp: LinearProgram): boolean {
   return true;
 }
 
-/** Past its bound by more than this (relative to 1 + |bound|, as the other solvers measure it), a row is infeasible. */
+/**
+ * Past its bound by more than this, a row is infeasible: HiGHS's primal feasibility tolerance
+ * here (solvers/highs.ts), absolute, as the reduced programmes' rows and columns are scaled to O(1).
+ */
 const FEASIBILITY = 1e-10;
 
 function solveSingleRow(lp: LinearProgram): SolveResult {
@@ -46,7 +49,7 @@ function solveSingleRow(lp: LinearProgram): SolveResult {
   let activity = 0;
   for (let j = 0; j < n; j++) activity += coefficient[j] * x[j];
   const [lower, upper] = [lp.lower[0], lp.upper[0]];
-  if (lower > upper) return { status: 'infeasible' };
+  if (!(lower <= upper) || lower === Infinity || upper === -Infinity) return { status: 'infeasible' };
   if (activity > upper) {
     if (!moveActivity(lp, coefficient, x, activity - upper, -1)) return { status: 'infeasible' };
   } else if (activity < lower) {
@@ -84,8 +87,7 @@ function moveActivity(lp: LinearProgram, coefficient: Float64Array, x: Float64Ar
     x[column] = step > 0 ? lp.colUpper[column] : lp.colLower[column];
     left -= capacity;
   }
-  const bound = direction < 0 ? lp.upper[0] : lp.lower[0];
-  return left <= FEASIBILITY * (1 + Math.abs(bound));
+  return left <= FEASIBILITY;
 }
 
 const clamp = (v: number, low: number, high: number) => Math.min(Math.max(v, low), high);
