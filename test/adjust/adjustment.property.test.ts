@@ -6,13 +6,13 @@ import { CONE_TOLERANCE } from '../../src/adjust/solve.js';
 import { adjustedTrades } from '../../src/adjust/trades.js';
 import { isCompliant, withTrades } from '../../src/adjust/verify.js';
 import { evaluateRequest, type Evaluation } from '../../src/engine/evaluate.js';
-import { ServiceError } from '../../src/errors.js';
 import { compilePolicySet, type CompiledPolicySet } from '../../src/policies/compile.js';
 import { toPolicyDefinition } from '../../src/policies/validate-definition.js';
 import type { ValidationRequest } from '../../src/schemas/validation.js';
 import { caseArbitrary } from '../property/policy-arbitrary.js';
 import { solverScaleRequestArbitrary } from '../property/request-arbitrary.js';
 import { probeSupported } from '../property/supported.js';
+import { evaluateOrRefused } from './support.js';
 
 /**
  * Section 7 on random portfolios, trades and policy sets (the engine property tests' generators:
@@ -24,15 +24,6 @@ const SEED = process.env.PES_PROPERTY_SEED ? { seed: Number(process.env.PES_PROP
 const supported = probeSupported();
 /** Single-trade decisions up to this many lots are also solved by brute force against the engine. */
 const BRUTE_FORCE_LOTS = 2000;
-
-function evaluate(request: ValidationRequest, set: CompiledPolicySet): Evaluation | undefined {
-  try {
-    return evaluateRequest(request, set);
-  } catch (error) {
-    if (error instanceof ServiceError) return undefined;
-    throw error;
-  }
-}
 
 /**
  * The largest compliant quantity of a single trade among those it may take: the proposed one,
@@ -56,7 +47,7 @@ describe('suggested adjustments (contract section 7)', () => {
     await fc.assert(
       fc.asyncProperty(caseArbitrary(solverScaleRequestArbitrary, supported), async ({ request, policies }) => {
         const set = compilePolicySet(1, policies.map((p) => toPolicyDefinition(p)));
-        const evaluation = evaluate(request, set);
+        const evaluation = evaluateOrRefused(request, set);
         if (!evaluation) return void tally.rejected++;
         if (evaluation.response.is_compliant) return void tally.compliant++;
 

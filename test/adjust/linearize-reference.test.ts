@@ -10,7 +10,6 @@ import { ucitsBucket } from '../../src/adjust/constraints/ucits.js';
 import { tagKey, type TradeModel } from '../../src/adjust/model.js';
 import { proposedTrades } from '../../src/adjust/trades.js';
 import { evaluateRequest, type Evaluation } from '../../src/engine/evaluate.js';
-import { ServiceError } from '../../src/errors.js';
 import { issuerColumn } from '../../src/rules/holdings.js';
 import { compilePolicySet } from '../../src/policies/compile.js';
 import { toPolicyDefinition } from '../../src/policies/validate-definition.js';
@@ -19,6 +18,7 @@ import type { ValidationRequest } from '../../src/schemas/validation.js';
 import { caseArbitrary } from '../property/policy-arbitrary.js';
 import { solverScaleRequestArbitrary } from '../property/request-arbitrary.js';
 import { probeSupported } from '../property/supported.js';
+import { evaluateOrRefused } from './support.js';
 
 /**
  * The linearizers sum over every slot of the portfolio in one pass over its columns, and build
@@ -172,13 +172,8 @@ describe('the one-pass linearizers', () => {
     fc.assert(
       fc.property(caseArbitrary(solverScaleRequestArbitrary, supported), ({ request, policies }) => {
         const set = compilePolicySet(1, policies.map((p) => toPolicyDefinition(p)));
-        let evaluation: Evaluation;
-        try {
-          evaluation = evaluateRequest(request, set);
-        } catch (error) {
-          if (error instanceof ServiceError) return;
-          throw error;
-        }
+        const evaluation = evaluateOrRefused(request, set);
+        if (!evaluation) return;
         const built = buildAdjustmentModel(evaluation.portfolio, proposedTrades(request, evaluation.portfolio), evaluation.policies);
         expect(described(built)).toEqual(described(slotBySlotModel(evaluation, request, evaluation.policies)));
         tally.models++;

@@ -5,13 +5,12 @@ import { SUPPORT_TAG, type TradeModel } from '../../src/adjust/model.js';
 import { CONE_TOLERANCE } from '../../src/adjust/solve.js';
 import { adjustedTrades, proposedTrades } from '../../src/adjust/trades.js';
 import { revalidate } from '../../src/adjust/verify.js';
-import { evaluateRequest, type Evaluation } from '../../src/engine/evaluate.js';
-import { ServiceError } from '../../src/errors.js';
 import { compilePolicySet } from '../../src/policies/compile.js';
 import { toPolicyDefinition } from '../../src/policies/validate-definition.js';
 import { caseArbitrary } from '../property/policy-arbitrary.js';
 import { solverScaleRequestArbitrary } from '../property/request-arbitrary.js';
 import { probeSupported } from '../property/supported.js';
+import { evaluateOrRefused } from './support.js';
 
 /**
  * The adjustment model against the engine, away from any solver: at random resizings of the
@@ -69,13 +68,8 @@ describe('the adjustment model', () => {
         fc.array(fc.array(fc.oneof(fc.constant(0), fc.constant(1), fc.integer({ min: 1, max: 999 }).map((v) => v / 1000)), { minLength: 8, maxLength: 8 }), { minLength: POINTS, maxLength: POINTS }),
         ({ request, policies }, fractions) => {
           const set = compilePolicySet(1, policies.map((p) => toPolicyDefinition(p)));
-          let evaluation: Evaluation;
-          try {
-            evaluation = evaluateRequest(request, set);
-          } catch (error) {
-            if (error instanceof ServiceError) return;
-            throw error;
-          }
+          const evaluation = evaluateOrRefused(request, set);
+          if (!evaluation) return;
           const trades = proposedTrades(request, evaluation.portfolio);
           const model = buildAdjustmentModel(evaluation.portfolio, trades, evaluation.policies);
           // Only a model that claims to cover every strict policy can be held to the engine.

@@ -2,13 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { adjustedTrades, proposedTrades } from '../../src/adjust/trades.js';
 import { resizedResponder, revalidate } from '../../src/adjust/verify.js';
-import { evaluateRequest } from '../../src/engine/evaluate.js';
-import { ServiceError } from '../../src/errors.js';
 import { compilePolicySet } from '../../src/policies/compile.js';
 import { toPolicyDefinition } from '../../src/policies/validate-definition.js';
 import { caseArbitrary } from '../property/policy-arbitrary.js';
 import { requestArbitrary } from '../property/request-arbitrary.js';
 import { probeSupported } from '../property/supported.js';
+import { evaluateOrRefused } from './support.js';
 
 /**
  * The adjustment checks resized trades against the original request's columns; that shortcut
@@ -24,13 +23,8 @@ describe('resized trades judged on the original columns', () => {
     fc.assert(
       fc.property(caseArbitrary(requestArbitrary, supported), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 8, maxLength: 8 }), ({ request, policies }, fractions) => {
         const set = compilePolicySet(1, policies.map((p) => toPolicyDefinition(p)));
-        let evaluation;
-        try {
-          evaluation = evaluateRequest(request, set);
-        } catch (error) {
-          if (error instanceof ServiceError) return;
-          throw error;
-        }
+        const evaluation = evaluateOrRefused(request, set);
+        if (!evaluation) return;
         const trades = proposedTrades(request, evaluation.portfolio);
         const respond = resizedResponder(request, set, evaluation, trades);
         // Each trade shrunk by a drawn fraction (whole trades, halves, tiny remnants, zero).

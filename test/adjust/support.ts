@@ -2,7 +2,8 @@ import { adjustDecision, type Adjustment } from '../../src/adjust/adjust.js';
 import { withAdjustment } from '../../src/adjust/suggest.js';
 import { withTrades } from '../../src/adjust/verify.js';
 import type { SolverName } from '../../src/adjust/solvers/solver.js';
-import { evaluateRequest } from '../../src/engine/evaluate.js';
+import { evaluateRequest, type Evaluation } from '../../src/engine/evaluate.js';
+import { ServiceError } from '../../src/errors.js';
 import { compilePolicySet, type CompiledPolicySet } from '../../src/policies/compile.js';
 import type { PolicyType } from '../../src/schemas/common.js';
 import type { PolicyDefinition } from '../../src/schemas/policy.js';
@@ -43,4 +44,14 @@ export async function adjust(req: ValidationRequest, policies: PolicyDefinition[
 /** The adjustment itself (solver, method, objective), for checks a response does not show. */
 export async function adjustment(req: ValidationRequest, set: CompiledPolicySet, solver: SolverName = 'highs'): Promise<Adjustment> {
   return adjustDecision(req, evaluateRequest(req, set), set, { solver });
+}
+
+/** The engine's evaluation, or undefined when it refuses the request (a 4xx: e.g. a price missing, a NAV not positive). */
+export function evaluateOrRefused(request: ValidationRequest, set: CompiledPolicySet): Evaluation | undefined {
+  try {
+    return evaluateRequest(request, set);
+  } catch (error) {
+    if (error instanceof ServiceError) return undefined;
+    throw error;
+  }
 }
