@@ -265,8 +265,8 @@ function solverSection(solver: SolverResult): string {
       ]),
     ),
     '',
-    'A worker\'s whole path on a non-compliant decision (1,000 positions, 100 traded): parse + evaluate, then the same with',
-    'the suggested adjustment (model, solve, lots, re-validation).',
+    'A worker\'s whole path on a non-compliant decision: parse + evaluate, then the same with the suggested adjustment',
+    '(model, solve, lots, re-validation).',
     '',
     table(
       ['decision', 'parse + evaluate', 'with adjustment', 'adjusted trades', 'recommendations'],

@@ -3,7 +3,8 @@
  * bound by one policy of every linear type) solved by HiGHS through its model API (typed-array
  * CSR), by HiGHS through CPLEX LP text, and by glpk.js; plus the model's full vs reduced size.
  * Part 2: the whole validate path (parse, evaluate, adjust, re-validate) for a 100-symbol decision
- * on a 1,000-position portfolio. Run alone: npx tsx bench/solver.bench.ts [--quick]
+ * on a 1,000-position portfolio, and for the HTTP benchmarks' violating requests (100 and 10,000
+ * positions). Run alone: npx tsx bench/solver.bench.ts [--quick]
  */
 import { Bench } from 'tinybench';
 import { buildAdjustmentModel } from '../src/adjust/adjust.js';
@@ -21,6 +22,7 @@ import { DEFAULT_POLICIES } from '../src/policies/defaults.js';
 import type { PolicyDefinition } from '../src/schemas/policy.js';
 import type { ValidationRequest } from '../src/schemas/validation.js';
 import { syntheticRequest } from '../src/synthetic-request.js';
+import { REALISTIC_POLICIES } from './support/realistic-mix.js';
 import { fixed, saveResult, summarise } from './support/results.js';
 import type { SolverPathRow as PathRow, SolverSizeRow as SizeRow } from './support/suite-results.js';
 
@@ -143,9 +145,15 @@ async function solverSizes(): Promise<SizeRow[]> {
 async function validatePath(): Promise<PathRow[]> {
   const scenarios: Array<[string, ValidationRequest, PolicyDefinition[]]> = [];
   const defaults = [...DEFAULT_POLICIES];
-  scenarios.push(['default policies, one trade to 12 %', syntheticRequest({ positions: 1000, trades: 100, violating: true, policies: defaults.map((p) => p.policy_name) }), defaults]);
+  scenarios.push(['1,000 positions, 100 traded: default policies, one trade to 12 %', syntheticRequest({ positions: 1000, trades: 100, violating: true, policies: defaults.map((p) => p.policy_name) }), defaults]);
   const binding = bindingCase(100);
-  scenarios.push(['every policy binding every trade', binding.request, binding.policies]);
+  scenarios.push(['1,000 positions, 100 traded: every policy binding every trade', binding.request, binding.policies]);
+  // The HTTP benchmarks' violating requests (realistic-mix.ts): one limit broken, a one-row programme.
+  const realistic = [...REALISTIC_POLICIES];
+  for (const positions of [100, 10_000]) {
+    const request = syntheticRequest({ positions, violating: true, policies: realistic.map((p) => p.policy_name), seed: 1_000 });
+    scenarios.push([`${positions.toLocaleString('en-US')} positions: the HTTP benchmarks' violating mix`, request, realistic]);
+  }
   const rows: PathRow[] = [];
   for (const [scenario, request, policies] of scenarios) {
     const set = compilePolicySet(1, policies);
