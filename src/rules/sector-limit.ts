@@ -1,11 +1,28 @@
 import { Type } from '@sinclair/typebox';
 import type { CheckKind } from '../engine/checks.js';
 import { percent } from '../engine/format.js';
-import { GROUP_ATTRIBUTES, type GroupAttribute } from '../engine/portfolio.js';
+import { GROUP_ATTRIBUTES, type GroupAttribute, type PortfolioColumns } from '../engine/portfolio.js';
 import { defineRule, rulesObject } from './types.js';
 
 /** The group that symbols without the grouping attribute fall into. */
 export const UNCLASSIFIED = 'UNCLASSIFIED';
+
+/**
+ * A sector policy's groups over a portfolio: the attribute's values, and UNCLASSIFIED for slots
+ * without one, the same group as a value literally so named (the engine's checks and the
+ * adjustment's rows both number groups this way).
+ */
+export function sectorGroups(portfolio: PortfolioColumns, attribute: GroupAttribute) {
+  const { codes, labels } = portfolio.group(attribute);
+  const named = labels.indexOf(UNCLASSIFIED);
+  const unclassified = named >= 0 ? named : labels.length;
+  return {
+    codes,
+    groups: named >= 0 ? labels.length : labels.length + 1,
+    unclassified,
+    labelOf: (g: number) => (g === unclassified ? UNCLASSIFIED : labels[g]),
+  };
+}
 
 const groupKind = (violationType: string, attribute: GroupAttribute): CheckKind => {
   const name = attribute.charAt(0).toUpperCase() + attribute.slice(1).replace('_', ' ');
@@ -45,11 +62,7 @@ export const sectorLimit = defineRule({
     const minimums = Object.entries(rules.min_weights ?? {});
     const defaultMax = rules.max_weight;
     return (portfolio, sink) => {
-      const { codes, labels } = portfolio.group(attribute);
-      // Missing attributes form UNCLASSIFIED, the same group as a value literally named so.
-      const named = labels.indexOf(UNCLASSIFIED);
-      const groups = named >= 0 ? labels.length : labels.length + 1;
-      const unclassified = named >= 0 ? named : labels.length;
+      const { codes, groups, unclassified, labelOf } = sectorGroups(portfolio, attribute);
       const pre = new Float64Array(groups);
       const post = new Float64Array(groups);
       const present = new Uint8Array(groups);
@@ -60,7 +73,6 @@ export const sectorLimit = defineRule({
         pre[g] += gross ? Math.abs(preWeight[i]) : preWeight[i];
         post[g] += gross ? Math.abs(postWeight[i]) : postWeight[i];
       }
-      const labelOf = (g: number) => (g === unclassified ? UNCLASSIFIED : labels[g]);
       for (let g = 0; g < groups; g++) {
         if (!present[g]) continue;
         const label = labelOf(g);

@@ -4,13 +4,14 @@ import { adjustDecision, buildAdjustmentModel } from '../../src/adjust/adjust.js
 import { Affine } from '../../src/adjust/affine.js';
 import { heldAtLeast, heldAtMost, LinearizeContext, type Linearizer } from '../../src/adjust/constraints/context.js';
 import { slotChecks, type PositionRules } from '../../src/adjust/constraints/position-limit.js';
-import { sectorGroups, type SectorRules } from '../../src/adjust/constraints/sector-limit.js';
+import type { SectorRules } from '../../src/adjust/constraints/sector-limit.js';
 import { LINEARIZERS } from '../../src/adjust/constraints/registry.js';
 import { ucitsBucket } from '../../src/adjust/constraints/ucits.js';
 import { tagKey, type TradeModel } from '../../src/adjust/model.js';
 import { proposedTrades } from '../../src/adjust/trades.js';
 import { evaluateRequest, type Evaluation } from '../../src/engine/evaluate.js';
 import { issuerColumn } from '../../src/rules/holdings.js';
+import { sectorGroups } from '../../src/rules/sector-limit.js';
 import { compilePolicySet } from '../../src/policies/compile.js';
 import { toPolicyDefinition } from '../../src/policies/validate-definition.js';
 import type { CompiledPolicy } from '../../src/policies/compile.js';
@@ -48,7 +49,7 @@ const slotSectorLimit: Linearizer = (raw, context) => {
   const rules = raw as SectorRules;
   const { model, portfolio } = context;
   const gross = rules.measure === 'gross';
-  const { codes, groups, unclassified, labelOf } = sectorGroups(portfolio, rules);
+  const { codes, groups, unclassified, labelOf } = sectorGroups(portfolio, rules.group_by ?? 'sector');
   const members: number[][] = Array.from({ length: groups }, () => []);
   const pre = new Float64Array(groups);
   for (let i = 0; i < portfolio.n; i++) {

@@ -1,5 +1,5 @@
-import type { GroupAttribute, PortfolioColumns } from '../../engine/portfolio.js';
-import { UNCLASSIFIED } from '../../rules/sector-limit.js';
+import type { GroupAttribute } from '../../engine/portfolio.js';
+import { sectorGroups } from '../../rules/sector-limit.js';
 import { heldAtLeast, heldAtMost, type Linearizer } from './context.js';
 
 export interface SectorRules {
@@ -8,19 +8,6 @@ export interface SectorRules {
   limits?: Record<string, number>;
   min_weights?: Record<string, number>;
   measure?: 'net' | 'gross';
-}
-
-/** The policy's groups: the attribute's values and UNCLASSIFIED, the group of slots without one (and of a value literally so named). */
-export function sectorGroups(portfolio: PortfolioColumns, rules: SectorRules) {
-  const { codes, labels } = portfolio.group(rules.group_by ?? 'sector');
-  const named = labels.indexOf(UNCLASSIFIED);
-  const unclassified = named >= 0 ? named : labels.length;
-  return {
-    codes,
-    groups: named >= 0 ? labels.length : labels.length + 1,
-    unclassified,
-    labelOf: (g: number) => (g === unclassified ? UNCLASSIFIED : labels[g]),
-  };
 }
 
 /**
@@ -32,7 +19,7 @@ export const sectorLimit: Linearizer = (raw, context) => {
   const rules = raw as SectorRules;
   const { model, portfolio } = context;
   const gross = rules.measure === 'gross';
-  const { codes, groups, unclassified, labelOf } = sectorGroups(portfolio, rules);
+  const { codes, groups, unclassified, labelOf } = sectorGroups(portfolio, rules.group_by ?? 'sector');
   // A Map, as the engine reads them: a group named after an object's own property ("constructor") is no special case.
   const limits = new Map(Object.entries(rules.limits ?? {}));
   const maxima = Array.from({ length: groups }, (_, g) => limits.get(labelOf(g)) ?? rules.max_weight);
