@@ -188,7 +188,7 @@ export class ServiceMetrics {
         .finally(() => (reading = undefined)));
     new Gauge({
       name: 'pes_outbox_backlog',
-      help: 'Events recorded but not yet published (beyond 10,000: the id span from the oldest unpublished event to the newest); NaN when the database is unreachable',
+      help: 'Events recorded but not yet published (beyond 1,000: the id span from the oldest unpublished event to the newest); NaN when the database is unreachable',
       registers,
       async collect() {
         this.set((await outbox())?.events ?? Number.NaN);

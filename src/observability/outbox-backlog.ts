@@ -1,7 +1,13 @@
 import type { Queryable } from '../storage/database.js';
 
-/** Up to this many unpublished events are counted one by one; beyond, the id span stands in. */
-const EXACT_UP_TO = 10_000;
+/**
+ * Up to this many unpublished events are counted one by one; beyond, the id span stands in. A
+ * scrape is a turn of the embedded database's thread that commits wait behind: counting 10,000
+ * took it 4.4–5.1 ms of CPU per scrape (0.3–0.7 without the database gauges), and the requests due
+ * in the first 500 ms after a scrape at 830 req/s had P99 20.4–24.5 ms against 10.5–10.8 with the
+ * gauges' reads left out (two alternating runs each, 2026-12-07).
+ */
+export const EXACT_UP_TO = 1_000;
 
 export interface OutboxBacklog {
   /** Unpublished events (beyond EXACT_UP_TO: the id span from the oldest unpublished to the newest event). */

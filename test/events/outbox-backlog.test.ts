@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readOutboxBacklog } from '../../src/observability/outbox-backlog.js';
+import { EXACT_UP_TO, readOutboxBacklog } from '../../src/observability/outbox-backlog.js';
 import type { Database } from '../../src/storage/database.js';
 import { DATABASE_KINDS, openTestDatabase } from '../support/databases.js';
 
@@ -38,11 +38,17 @@ describe.each(DATABASE_KINDS)('the outbox backlog gauges on %s', (kind) => {
     expect(backlog.oldestAgeSeconds).toBeLessThan(3_660);
   });
 
-  it('beyond 10,000, gives the id span from the oldest waiting event to the newest', async () => {
-    await insertEvents(db, [{ id: 20_001, ageSeconds: 1 }]);
+  it('counts exactly while the id span is at most EXACT_UP_TO', async () => {
+    // Ids 2 to 1,001: three rows wait in a span of exactly 1,000.
+    await insertEvents(db, [{ id: EXACT_UP_TO + 1, ageSeconds: 1 }]);
+    expect((await readOutboxBacklog(db)).events).toBe(3);
+  });
+
+  it('beyond EXACT_UP_TO, gives the id span from the oldest waiting event to the newest', async () => {
+    await insertEvents(db, [{ id: 2 * EXACT_UP_TO + 1, ageSeconds: 1 }]);
     const backlog = await readOutboxBacklog(db);
-    // Ids 2 to 20,001: three rows wait, but the span stands in for a count this large.
-    expect(backlog.events).toBe(20_000);
+    // Ids 2 to 2,001: four rows wait, but the span stands in for a count this large.
+    expect(backlog.events).toBe(2 * EXACT_UP_TO);
     expect(backlog.oldestAgeSeconds).toBeGreaterThanOrEqual(3_600);
   });
 });
