@@ -320,7 +320,7 @@ export function writeReport(results: SuiteResults): void {
     `${m.loadAverageAtEnd.map((v) => v.toFixed(2)).join(' / ')} at the end (above ${m.cpus} means other processes shared the cores).`,
     ...(m.serverNodeFlags?.length ? [`Every server (the service and its peers) ran as \`node ${[...m.serverNodeFlags, ''].join(' ')}…\`, with the flags of \`npm start\`.`] : []),
     'Load generator, servers and database share those cores. Runs differ: three runs of the same code in one evening found',
-    'sustainable rates up to 1.5× apart, and machines of this kind have been 2–3× slower on other days (see the README).',
+    'sustainable rates up to 1.5× apart, and machines of this kind have been 2–3× slower on other days (see [performance.md](performance.md), "Comparing runs").',
     'Compare the service with the peers of the same run rather than with another run\'s figures.',
     foreignCpuLine(results),
     machineSpeedText(results.scenarios, m.referenceMsAtEnd),

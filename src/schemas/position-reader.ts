@@ -69,7 +69,7 @@ const latin1: (buffer: Buffer, start: number, end: number) => string =
  * Reads a JSON array of positions straight from ASCII bytes, with the offset just past the
  * array's closing bracket, or declines (undefined): at 10,000 positions, where parsing was most of
  * a validation's time, in ~3/4 of JSON.parse's time, with objects of one shape that the engine
- * reads faster too (README, "10,000 positions"). It reads the common form: objects with the
+ * reads faster too (docs/performance.md, "10,000 positions"). It reads the common form: objects with the
  * schema's fields, each with a value of its own type, and any other members (read by JSON.parse),
  * with no escape anywhere. Anything else (an escape, a null or a string where the schema wants a
  * number, a position without symbol or quantity, invalid JSON) is declined, and the caller parses
