@@ -4,7 +4,7 @@ import type { PoolRefusalCause, ValidationPool } from '../pool/validation-pool.j
 import type { ValidationSummary } from '../../workers/messages.js';
 import type { Queryable } from '../storage/database.js';
 import type { MaintenanceTask } from '../storage/pglite.js';
-import { readOutboxBacklog, type OutboxBacklog } from './outbox-backlog.js';
+import { EXACT_UP_TO, readOutboxBacklog, type OutboxBacklog } from './outbox-backlog.js';
 import { THREAD_ROLES, ThreadCpuMeter } from './threads.js';
 
 /** Seconds; the service's objective is P99 < 100 ms, so the buckets are dense below it. */
@@ -188,7 +188,7 @@ export class ServiceMetrics {
         .finally(() => (reading = undefined)));
     new Gauge({
       name: 'pes_outbox_backlog',
-      help: 'Events recorded but not yet published (beyond 1,000: the id span from the oldest unpublished event to the newest); NaN when the database is unreachable',
+      help: `Events recorded but not yet published (beyond ${EXACT_UP_TO.toLocaleString('en-US')}: the id span from the oldest unpublished event to the newest); NaN when the database is unreachable`,
       registers,
       async collect() {
         this.set((await outbox())?.events ?? Number.NaN);

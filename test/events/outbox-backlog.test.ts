@@ -38,6 +38,7 @@ describe.each(DATABASE_KINDS)('the outbox backlog gauges on %s', (kind) => {
     expect(backlog.oldestAgeSeconds).toBeLessThan(3_660);
   });
 
+  // These two build on the rows the tests before them left (ids 2 and 4 waiting): the tests run in order.
   it('counts exactly while the id span is at most EXACT_UP_TO', async () => {
     // Ids 2 to 1,001: three rows wait in a span of exactly 1,000.
     await insertEvents(db, [{ id: EXACT_UP_TO + 1, ageSeconds: 1 }]);
@@ -45,9 +46,12 @@ describe.each(DATABASE_KINDS)('the outbox backlog gauges on %s', (kind) => {
   });
 
   it('beyond EXACT_UP_TO, gives the id span from the oldest waiting event to the newest', async () => {
+    // Ids 2 to 1,002: a span of one more than EXACT_UP_TO, four rows waiting.
+    await insertEvents(db, [{ id: EXACT_UP_TO + 2, ageSeconds: 1 }]);
+    expect((await readOutboxBacklog(db)).events).toBe(EXACT_UP_TO + 1);
     await insertEvents(db, [{ id: 2 * EXACT_UP_TO + 1, ageSeconds: 1 }]);
     const backlog = await readOutboxBacklog(db);
-    // Ids 2 to 2,001: four rows wait, but the span stands in for a count this large.
+    // Ids 2 to 2,001: five rows wait, but the span stands in for a count this large.
     expect(backlog.events).toBe(2 * EXACT_UP_TO);
     expect(backlog.oldestAgeSeconds).toBeGreaterThanOrEqual(3_600);
   });
