@@ -114,7 +114,7 @@ export class Cone {
 export function hhiCone(model: TradeModel, tag: CheckTag, limit: number): Cone {
   const { portfolio } = model;
   const base = new Float64Array(portfolio.n);
-  for (let i = 0; i < portfolio.n; i++) base[i] = (portfolio.preQty[i] * portfolio.mark[i]) / model.scale;
+  for (let i = 0; i < portfolio.n; i++) base[i] = model.preValue(i);
   const identity: Gram = { diagonal: true, entry: (i, j) => (i === j ? 1 : 0), times: (v) => v };
   return new Cone(model, tag, base, (c) => model.slotOf[c], identity, Math.sqrt(limit), (r) => r * r, limit);
 }
@@ -129,7 +129,7 @@ export function covarianceCone(model: TradeModel, tag: CheckTag, covariance: Com
   const base = new Float64Array(k);
   for (let i = 0; i < portfolio.n; i++) {
     const r = covariance.row[i];
-    if (r >= 0) base[r] = (portfolio.preQty[i] * portfolio.mark[i]) / model.scale;
+    if (r >= 0) base[r] = model.preValue(i);
   }
   const matrix = covariance.matrix;
   const gram: Gram = {

@@ -105,10 +105,19 @@ export class TradeModel {
     return this.lower.length - 1;
   }
 
+  /**
+   * Market value of a slot before the trade, pre·mark / NAV₀ (times factor): marketValue's
+   * constant. Every row that holds an untraded slot's value as a number computes it here, so it is
+   * the same number whichever path built the row.
+   */
+  preValue(slot: number, factor = 1): number {
+    return (factor * this.portfolio.preQty[slot] * this.portfolio.mark[slot]) / this.scale;
+  }
+
   /** Market value of a slot after the trade: (pre + q)·mark / NAV₀. */
   marketValue(slot: number, factor = 1): Affine {
     const mark = this.portfolio.mark[slot];
-    const value = new Affine((factor * this.portfolio.preQty[slot] * mark) / this.scale);
+    const value = new Affine(this.preValue(slot, factor));
     const c = this.columnOf[slot];
     if (c >= 0) value.add(c, (factor * mark) / this.scale);
     return value;
@@ -134,9 +143,8 @@ export class TradeModel {
         else traded[c] = this.marketValue(slot, factor ? factor[slot] : 1);
       }
     }
-    const { columnOf, scale } = this;
-    const { preQty, mark, n } = this.portfolio;
-    for (let i = 0; i < n; i++) {
+    const { columnOf } = this;
+    for (let i = 0; i < this.portfolio.n; i++) {
       const g = groupOf ? groupOf[i] : 0;
       if (g < 0) continue;
       const c = columnOf[i];
@@ -144,8 +152,7 @@ export class TradeModel {
         sums[g].addScaled(traded[c], 1);
         continue;
       }
-      // marketValue's constant, computed the same way: the rows do not depend on which path built them.
-      const value = ((factor ? factor[i] : 1) * preQty[i] * mark[i]) / scale;
+      const value = this.preValue(i, factor ? factor[i] : 1);
       sums[g].constant += part === 'value' ? value : part === 'absolute' ? Math.abs(value) : Math.max(value, 0);
     }
     return sums;

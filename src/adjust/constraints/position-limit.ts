@@ -53,8 +53,8 @@ export function slotChecks(rules: PositionRules, context: LinearizeContext, i: n
  */
 function untradedSlot(rules: PositionRules, context: LinearizeContext, i: number): void {
   const { model, portfolio } = context;
-  // marketValue(i)'s constant, computed as it computes it: the same decision as its rows would get.
-  const value = (portfolio.preQty[i] * portfolio.mark[i]) / model.scale;
+  // marketValue(i)'s constant: the same decision as its rows would get.
+  const value = model.preValue(i);
   if (rules.max_weight !== undefined) {
     const limit = heldAtMost(Math.abs(value), rules.max_weight);
     if (context.constantCanExceed(Math.abs(value), limit)) {
