@@ -10,7 +10,7 @@ import { PROJECT_ROOT } from '../src/paths.js';
 import { addedPolicyCostNs, fitCostModel, largestSizeGrowth, positionsOnlyError, predict, type CostModel, type CostPoint } from './support/linear-fit.js';
 import type { LatencySummary, LoadResult } from './support/load-generator.js';
 import { loadSection, peersAtShare, peersSection } from './support/report-load.js';
-import { andList, byLabel, errorsText, int, latencyCells, machineSpeedText, ms, pct, rate, spreadText, statuses, table } from './support/report-text.js';
+import { andList, byLabel, errorsText, int, latencyCells, machineSpeedText, ms, pct, rate, spreadText, statuses, table, threadRoundTripText } from './support/report-text.js';
 import { lineChart, type Series } from './support/svg-plot.js';
 import {
   RESULTS_FILE, type EngineResult, type HttpLoadResult, type HttpPeersResult, type OverloadResult, type PoolResult, type SolverResult,
@@ -324,6 +324,7 @@ export function writeReport(results: SuiteResults): void {
     'Compare the service with the peers of the same run rather than with another run\'s figures.',
     foreignCpuLine(results),
     machineSpeedText(results.scenarios, m.referenceMsAtEnd),
+    threadRoundTripText(results.scenarios, m.threadRoundTripAtEnd),
     '',
     '## Targets',
     '',

@@ -14,6 +14,7 @@ import { writeReport } from './report.js';
 import { foreignShare, sampleCpu } from './support/foreign-cpu.js';
 import { serviceNodeFlags } from './support/node-flags.js';
 import { timeReferenceWork } from './support/reference-work.js';
+import { timeThreadRoundTrips } from './support/thread-round-trip.js';
 import { RESULTS_FILE, type ScenarioRun, type SuiteResults } from './support/suite-results.js';
 
 /** Order matters only for reading the output: micro-benchmarks first, then the HTTP ones. */
@@ -43,6 +44,7 @@ async function runScenario(file: string, resultsDir: string, quick: boolean): Pr
   const scenario = file.replace('.bench.ts', '');
   // Before the scenario's own processes start: this process alone on the cores, as at the end.
   const referenceMs = timeReferenceWork();
+  const threadRoundTrip = await timeThreadRoundTrips();
   const started = Date.now();
   const cpuBefore = sampleCpu();
   console.log(`\n=== ${scenario} (bench/${file}) ===`);
@@ -70,6 +72,7 @@ async function runScenario(file: string, resultsDir: string, quick: boolean): Pr
     scenario, file, seconds: Math.round((Date.now() - started) / 100) / 10, exitCode,
     ...(foreignCpuShare !== undefined ? { foreignCpuShare } : {}),
     referenceMs,
+    threadRoundTrip,
     ...(result !== undefined ? { result } : {}),
     ...(result === undefined || exitCode !== 0 ? { output } : {}),
   };
@@ -95,6 +98,7 @@ const results: SuiteResults = {
     node: process.version, platform: `${process.platform} ${process.arch}`, loadAverageAtStart, loadAverageAtEnd: loadavg(),
     serverNodeFlags: serviceNodeFlags(),
     referenceMsAtEnd: timeReferenceWork(),
+    threadRoundTripAtEnd: await timeThreadRoundTrips(),
   },
   scenarios,
 };

@@ -2,6 +2,7 @@
 import { cpuText, type LatencySummary, type LoadResult } from './load-generator.js';
 import { refusalCauses, type SearchResult } from './rate-search.js';
 import { REFERENCE_ROUNDS } from './reference-work.js';
+import { IDLE_MS, type ThreadRoundTrip } from './thread-round-trip.js';
 
 export const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
 export const pct = (v: number) => `${(v * 100).toFixed(0)} %`;
@@ -134,4 +135,19 @@ export function machineSpeedText(scenarios: ReadonlyArray<{ scenario: string; re
     : `The slowest timing is ${spread.toFixed(2)}× the fastest.`;
   return `Machine speed: a fixed task that uses none of the service's code (bench/support/reference-work.ts, median of ${REFERENCE_ROUNDS} timings) ` +
     `took, in ms, before each scenario: ${each}${end}. ${verdict} Before comparing two runs, check whether this figure moved between them.`;
+}
+
+/**
+ * The thread round trips (bench/support/thread-round-trip.ts) before each scenario and at the end,
+ * worded for the page's header; '' for results from before the suite timed them.
+ */
+export function threadRoundTripText(scenarios: ReadonlyArray<{ scenario: string; threadRoundTrip?: ThreadRoundTrip }>, atEnd?: ThreadRoundTrip): string {
+  const timed = scenarios.filter((s): s is { scenario: string; threadRoundTrip: ThreadRoundTrip } => s.threadRoundTrip !== undefined);
+  if (timed.length === 0) return '';
+  const pair = (t: ThreadRoundTrip) => `${t.backToBackUs.toFixed(0)} / ${t.afterIdleUs.toFixed(0)}`;
+  const each = timed.map((s) => `${s.scenario} ${pair(s.threadRoundTrip)}`).join(', ');
+  const end = atEnd === undefined ? '' : `, and ${pair(atEnd)} at the end`;
+  return `Thread round trips: a message to another thread and back (bench/support/thread-round-trip.ts, medians in µs, back to back / after ${IDLE_MS} ms idle) ` +
+    `took, before each scenario: ${each}${end}. Every validation makes several such hops, which the one-thread task above does not ` +
+    '(see [performance.md](performance.md), "The reference task can miss what slows the service").';
 }

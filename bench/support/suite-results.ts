@@ -3,6 +3,7 @@ import { PROJECT_ROOT } from '../../src/paths.js';
 import type { LoadResult } from './load-generator.js';
 import type { SearchResult } from './rate-search.js';
 import type { TaskSummary } from './results.js';
+import type { ThreadRoundTrip } from './thread-round-trip.js';
 
 /** bench/results/latest.json: what one `npm run bench` measured; docs/benchmarks.md is made from it. */
 export const RESULTS_FILE = join(PROJECT_ROOT, 'bench', 'results', 'latest.json');
@@ -16,6 +17,8 @@ export interface ScenarioRun {
   readonly foreignCpuShare?: number;
   /** The reference task's median time just before it ran (bench/support/reference-work.ts); absent in results from before commit a453b6a. */
   readonly referenceMs?: number;
+  /** Round trips to another thread just before it ran (bench/support/thread-round-trip.ts); absent in results from before they were timed. */
+  readonly threadRoundTrip?: ThreadRoundTrip;
   /** What the scenario saved (saveResult), if it did. */
   readonly result?: unknown;
   /** The end of what it printed, kept when it saved nothing or failed. */
@@ -33,6 +36,8 @@ export interface SuiteResults {
     serverNodeFlags?: string[];
     /** The reference task's median time after the last scenario (absent in results from before commit a453b6a). */
     referenceMsAtEnd?: number;
+    /** Round trips to another thread after the last scenario (absent in results from before they were timed). */
+    threadRoundTripAtEnd?: ThreadRoundTrip;
   };
   readonly scenarios: ScenarioRun[];
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadResult } from '../../bench/support/load-generator.js';
 import type { SearchResult } from '../../bench/support/rate-search.js';
-import { boundary, coresCell, generatorText, machineSpeedText, ratesText, repeatedSearches, searchesText, spreadText } from '../../bench/support/report-text.js';
+import { boundary, coresCell, generatorText, machineSpeedText, ratesText, repeatedSearches, searchesText, spreadText, threadRoundTripText } from '../../bench/support/report-text.js';
 
 /** A step as the page reads it: its rate, errors (with the service's causes) and P99. */
 const step = (offeredRate: number, p99Ms: number, errors = 0, refusalCauses?: Record<string, number>): LoadResult =>
@@ -65,5 +65,16 @@ describe('how the benchmark page words rate searches', () => {
 
   it('says nothing of the machine\'s speed for results from before the suite timed it', () => {
     expect(machineSpeedText([{ scenario: 'engine' }, { scenario: 'pool' }], undefined)).toBe('');
+  });
+
+  it('gives the thread round trips before each scenario and at the end, back to back and after idling', () => {
+    const text = threadRoundTripText(
+      [{ scenario: 'engine', threadRoundTrip: { backToBackUs: 31.4, afterIdleUs: 52.6 } }, { scenario: 'http-load', threadRoundTrip: { backToBackUs: 29.5, afterIdleUs: 61 } }],
+      { backToBackUs: 33, afterIdleUs: 54.2 },
+    );
+    expect(text).toContain('medians in µs, back to back / after 2 ms idle) took, before each scenario: engine 31 / 53, http-load 30 / 61, and 33 / 54 at the end.');
+    // Results from before the round trips were timed, in part or in all.
+    expect(threadRoundTripText([{ scenario: 'engine' }, { scenario: 'pool', threadRoundTrip: { backToBackUs: 40, afterIdleUs: 70 } }])).toContain('before each scenario: pool 40 / 70.');
+    expect(threadRoundTripText([{ scenario: 'engine' }, { scenario: 'pool' }], undefined)).toBe('');
   });
 });
