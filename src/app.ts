@@ -29,7 +29,7 @@ import type { Database } from './storage/database.js';
 import { openDatabase } from './storage/open.js';
 import { PGliteDatabase, type MaintenanceTask } from './storage/pglite.js';
 import { PolicyRepository } from './storage/policy-repository.js';
-import { ValidationRepository } from './storage/validation-repository.js';
+import { DEFAULT_GROUP_COMMIT, ValidationRepository } from './storage/validation-repository.js';
 
 export interface Services {
   readonly config: Config;
@@ -71,8 +71,9 @@ export async function startServices(config: Config): Promise<Services> {
   }
   const policies = new PolicyStore(policyRepository);
   await policies.refresh();
-  const validations = new ValidationRepository(db, config.kafkaTopic);
   const pool = new ValidationPool({ threads: config.workers, maxQueue: config.maxQueue, maxQueueWaitMs: config.maxQueueWaitMs });
+  // The pool's tasks are the records on their way to the audit trail (a headroom task makes none).
+  const validations = new ValidationRepository(db, config.kafkaTopic, { ...DEFAULT_GROUP_COMMIT, gatherMs: config.auditGatherMs }, () => pool.tasksInFlight);
   return { config, db, policyRepository, policies, validations, pool, ...(appliedPolicies ? { appliedPolicies } : {}) };
 }
 
@@ -93,7 +94,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   app.setValidatorCompiler(typeboxValidatorCompiler);
   installErrorHandler(app);
 
-  const metrics = new ServiceMetrics({ pool, db });
+  const metrics = new ServiceMetrics({ pool, db, audit: validations });
   pool.onWorkerError((error) => app.log.error({ err: error }, 'a validation worker failed outside any task'));
   pool.onRefusal((cause) => metrics.observeRefusal(cause));
   if (db instanceof PGliteDatabase) {

@@ -51,6 +51,8 @@ export interface Config {
   readonly shutdownGraceMs: number;
   /** Validations run (and audit writes rehearsed, then rolled back) before listening; 0 = none. */
   readonly warmUpValidations: number;
+  /** How long (ms) an audit commit may wait for the validations still in the pool, so that their records share it; 0 = never waits. */
+  readonly auditGatherMs: number;
   /** Scavenge the HTTP thread once its external memory (request-body Buffers) grows this much (bytes); 0 = never. */
   readonly bufferScavengeBytes: number;
 }
@@ -138,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxQueue: integer(env, 'PES_MAX_QUEUE', workers * 64, 1, 1_000_000),
     // Half the 100 ms P99 objective: the other half is for the request's own work and its answer.
     maxQueueWaitMs: integer(env, 'PES_MAX_QUEUE_WAIT_MS', 50, 1, 3_600_000),
+    auditGatherMs: integer(env, 'PES_AUDIT_GATHER_MS', 1, 0, 1_000),
     // Half the 100 ms P99 objective: a backlog this deep is worth refusing work for.
     maxEventLoopLagMs: integer(env, 'PES_MAX_EVENT_LOOP_LAG_MS', 50, 0, 60_000),
     // The whole 100 ms objective: a store's shorter pauses are waited out (src/http/admission.ts).

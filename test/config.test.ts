@@ -80,6 +80,11 @@ describe('configuration', () => {
     expect(problem({ PES_MAX_COMMIT_WAIT_MS: '-1' })).toMatch(/PES_MAX_COMMIT_WAIT_MS/);
   });
 
+  it('lets an audit commit wait up to 1 ms for the validations still in the pool by default, never with PES_AUDIT_GATHER_MS=0', () => {
+    expect(loadConfig({}).auditGatherMs).toBe(1);
+    expect(loadConfig({ PES_AUDIT_GATHER_MS: '0' }).auditGatherMs).toBe(0);
+  });
+
   it('scavenges the HTTP thread every 2 MB of body Buffers by default, never with PES_BUFFER_SCAVENGE_MB=0', () => {
     expect(loadConfig({}).bufferScavengeBytes).toBe(2 * 1024 * 1024);
     expect(loadConfig({ PES_BUFFER_SCAVENGE_MB: '0' }).bufferScavengeBytes).toBe(0);
@@ -112,6 +117,7 @@ describe('configuration', () => {
     [{ PES_BODY_LIMIT: '10' }, 'Invalid configuration: PES_BODY_LIMIT must be a whole number from 1024 to 1073741824, got "10"'],
     [{ PORT: '70000' }, 'Invalid configuration: PORT must be a whole number from 0 to 65535, got "70000"'],
     [{ PES_BUFFER_SCAVENGE_MB: '-1' }, 'Invalid configuration: PES_BUFFER_SCAVENGE_MB must be a whole number from 0 to 1024, got "-1"'],
+    [{ PES_AUDIT_GATHER_MS: '0.5' }, 'Invalid configuration: PES_AUDIT_GATHER_MS must be a whole number from 0 to 1000, got "0.5"'],
     [{ PES_WORKERS: '0' }, 'Invalid configuration: PES_WORKERS must be a whole number from 1 to 256, got "0"'],
     [{ PES_SHUTDOWN_GRACE_MS: '-1' }, 'Invalid configuration: PES_SHUTDOWN_GRACE_MS must be a whole number from 0 to 600000, got "-1"'],
     [{ PES_OUTBOX_RETENTION_HOURS: '1.5' }, 'Invalid configuration: PES_OUTBOX_RETENTION_HOURS must be a whole number from 0 to 87600, got "1.5"'],

@@ -41,6 +41,8 @@ export interface AdmissionState {
 export interface MetricSources {
   readonly pool: ValidationPool;
   readonly db: Queryable;
+  /** The audit trail's group commit: transactions committed and records they wrote. */
+  readonly audit: { readonly commitStats: { readonly commits: number; readonly items: number } };
 }
 
 /** "2xx", "4xx", "5xx": the outcome label of the request histogram. */
@@ -66,7 +68,7 @@ export class ServiceMetrics {
   /** One child per phase, looked up once rather than by label on every validation. */
   private readonly phases: Record<keyof ValidationPhases, { observe(seconds: number): void }>;
 
-  constructor({ pool, db }: MetricSources) {
+  constructor({ pool, db, audit }: MetricSources) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     this.requestDuration = new Histogram({
@@ -147,6 +149,20 @@ export class ServiceMetrics {
         if (used) for (const role of THREAD_ROLES) this.inc({ role }, used[role]);
       },
     });
+    // Their ratio is the records a commit carried: under load they share commits (group commit).
+    const auditCounter = (name: string, help: string, read: (stats: typeof audit.commitStats) => number) => {
+      let counted = 0;
+      new Counter({
+        name, help, registers,
+        collect() {
+          const total = read(audit.commitStats);
+          this.inc(total - counted);
+          counted = total;
+        },
+      });
+    };
+    auditCounter('pes_audit_commits_total', 'Transactions that committed validation records (with their violations and outbox events)', (stats) => stats.commits);
+    auditCounter('pes_audit_records_total', 'Validation records committed; over pes_audit_commits_total, the records a commit carried', (stats) => stats.items);
     new Gauge({
       name: 'pes_pool_queue_depth',
       help: 'Validations waiting for a worker',

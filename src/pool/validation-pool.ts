@@ -128,6 +128,11 @@ export class ValidationPool {
     return this.piscina.queueSize;
   }
 
+  /** Tasks (validations and headroom) handed to the pool and not yet returned, queued or running. */
+  get tasksInFlight(): number {
+    return this.inFlight;
+  }
+
   /** Validations running in a worker now (in flight and not queued). */
   get running(): number {
     return Math.max(0, this.inFlight - this.piscina.queueSize);

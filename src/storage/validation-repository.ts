@@ -43,8 +43,10 @@ export class ValidationRepository {
     private readonly db: Database,
     private readonly topic: string,
     groupCommit: GroupCommitOptions = DEFAULT_GROUP_COMMIT,
+    /** Records on their way (validations still running): a commit may wait for them (gatherMs). */
+    upcoming?: () => number,
   ) {
-    this.committer = new GroupCommitter((records) => this.writeBatch(records), groupCommit);
+    this.committer = new GroupCommitter((records) => this.writeBatch(records), groupCommit, upcoming);
   }
 
   /** Records one validation; resolves once it is committed. Returns the validation id. */

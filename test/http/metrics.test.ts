@@ -10,8 +10,9 @@ const example = JSON.parse(readFileSync(new URL('../fixtures/contract-example.js
 
 let t: TestApp;
 beforeAll(async () => {
-  // A checkpoint (and the VACUUMs before it) after every MB of WAL, so that their tests write little.
-  t = await startTestApp({ env: { PES_CHECKPOINT_WAL_MB: '1' } });
+  // A checkpoint (and the VACUUMs before it) after every MB of WAL, so that their tests write little;
+  // an audit commit waits for every validation still in the pool however slow the machine (up to 1 s).
+  t = await startTestApp({ env: { PES_CHECKPOINT_WAL_MB: '1', PES_AUDIT_GATHER_MS: '1000' } });
 });
 afterAll(() => t.close());
 
@@ -108,6 +109,24 @@ describe('GET /metrics', () => {
       expect(res.statusCode).toBe(400);
     }
     expect(sample(await scrape(), 'pes_http_buffer_scavenges_total')).toBeGreaterThan(before);
+  });
+
+  it('counts the audit commits and the records they carried: validations finishing while others are in the pool share a commit', async () => {
+    const audit = async () => {
+      const text = await scrape();
+      return { commits: sample(text, 'pes_audit_commits_total')!, records: sample(text, 'pes_audit_records_total')! };
+    };
+    const before = await audit();
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/validate', payload: example })).statusCode).toBe(200);
+    const alone = await audit();
+    expect(alone).toEqual({ commits: before.commits + 1, records: before.records + 1 });
+    const answers = await Promise.all(Array.from({ length: 24 }, () => t.app.inject({ method: 'POST', url: '/api/v1/validate', payload: example })));
+    expect(answers.map((res) => res.statusCode)).toEqual(answers.map(() => 200));
+    const together = await audit();
+    expect(together.records).toBe(alone.records + 24);
+    // The first record may go before the others reach the pool; the rest wait for the pool to empty.
+    expect(together.commits - alone.commits).toBeGreaterThan(0);
+    expect(together.commits - alone.commits).toBeLessThanOrEqual(3);
   });
 
   it('counts the outbox backlog when scraped', async () => {

@@ -66,6 +66,48 @@ describe('GroupCommitter', () => {
     expect(batches).toEqual([[1], [2, 3], [4, 5]]);
   });
 
+  it('with gatherMs, holds a batch while items are on their way, and writes it once none is', async () => {
+    const { batches, finish, write } = controlledWrite();
+    let upcoming = 2;
+    const committer = new GroupCommitter(write, { maxBatch: 100, maxInFlight: 2, gatherMs: 1_000 }, () => upcoming);
+    const submitted = [committer.submit(1)];
+    expect(batches).toEqual([]);
+    upcoming = 1;
+    submitted.push(committer.submit(2));
+    expect(batches).toEqual([]);
+    upcoming = 0;
+    submitted.push(committer.submit(3));
+    expect(batches).toEqual([[1, 2, 3]]);
+    finish[0]();
+    await Promise.all(submitted);
+    // Nothing on its way: the next item is written at once, alone.
+    const alone = committer.submit(4);
+    expect(batches).toEqual([[1, 2, 3], [4]]);
+    finish[1]();
+    await alone;
+    expect(committer.stats).toEqual({ commits: 2, items: 4 });
+  });
+
+  it('with gatherMs, writes what it holds when the wait ends, even with items still on their way', async () => {
+    const { batches, finish, write } = controlledWrite();
+    const committer = new GroupCommitter(write, { maxBatch: 100, maxInFlight: 1, gatherMs: 20 }, () => 5);
+    const started = performance.now();
+    const submitted = [committer.submit(1), committer.submit(2)];
+    expect(batches).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(batches).toEqual([[1, 2]]);
+    finish[0]();
+    await Promise.all(submitted);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(19);
+  });
+
+  it('with gatherMs, writes a full batch at once', async () => {
+    const { batches, write } = controlledWrite();
+    const committer = new GroupCommitter(write, { maxBatch: 3, maxInFlight: 1, gatherMs: 1_000 }, () => 10);
+    for (const n of [1, 2, 3]) void committer.submit(n);
+    expect(batches).toEqual([[1, 2, 3]]);
+  });
+
   const failure = (code: string, message: string) => Object.assign(new Error(message), { code });
 
   it('fails only the item whose data the database refuses, writing the others alone', async () => {
