@@ -72,8 +72,9 @@ export async function startServices(config: Config): Promise<Services> {
   const policies = new PolicyStore(policyRepository);
   await policies.refresh();
   const pool = new ValidationPool({ threads: config.workers, maxQueue: config.maxQueue, maxQueueWaitMs: config.maxQueueWaitMs });
-  // The pool's tasks are the records on their way to the audit trail (a headroom task makes none).
-  const validations = new ValidationRepository(db, config.kafkaTopic, { ...DEFAULT_GROUP_COMMIT, gatherMs: config.auditGatherMs }, () => pool.tasksInFlight);
+  // The validations in the pool are the audit records on their way (those rejected make none).
+  const gather = { ...DEFAULT_GROUP_COMMIT, gatherMs: config.auditGatherMs };
+  const validations = new ValidationRepository(db, config.kafkaTopic, gather, () => pool.validationsInFlight);
   return { config, db, policyRepository, policies, validations, pool, ...(appliedPolicies ? { appliedPolicies } : {}) };
 }
 

@@ -39,6 +39,8 @@ export class ValidationPool {
   private inFlight = 0;
   /** Body bytes of the tasks in flight. */
   private inFlightBytes = 0;
+  /** Of the tasks in flight, the validations (each may become an audit record). */
+  private validationCount = 0;
   /** Worker time per body byte, a moving average of what the workers report (elapsedMs / bytes). */
   private msPerByte = INITIAL_MS_PER_BYTE;
   private readonly maxQueueWaitMs: number;
@@ -94,8 +96,10 @@ export class ValidationPool {
     }
     const transferable = ownBuffer(body);
     const task: ValidationTask | HeadroomTask = { body: transferable, policySet };
+    const validation = name === undefined;
     this.inFlight++;
     this.inFlightBytes += bytes;
+    if (validation) this.validationCount++;
     try {
       const outcome = (await this.piscina.run(task, { transferList: [transferable.buffer as ArrayBuffer], ...(name ? { name } : {}) })) as Outcome;
       this.learn(outcome, bytes);
@@ -110,6 +114,7 @@ export class ValidationPool {
     } finally {
       this.inFlight--;
       this.inFlightBytes -= bytes;
+      if (validation) this.validationCount--;
     }
   }
 
@@ -128,9 +133,9 @@ export class ValidationPool {
     return this.piscina.queueSize;
   }
 
-  /** Tasks (validations and headroom) handed to the pool and not yet returned, queued or running. */
-  get tasksInFlight(): number {
-    return this.inFlight;
+  /** Validations handed to the pool and not yet returned, queued or running (headroom tasks not counted). */
+  get validationsInFlight(): number {
+    return this.validationCount;
   }
 
   /** Validations running in a worker now (in flight and not queued). */

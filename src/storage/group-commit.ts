@@ -4,8 +4,9 @@ export interface GroupCommitOptions {
   /** Transactions in flight at once; items arriving meanwhile wait and go together in the next. */
   readonly maxInFlight: number;
   /**
-   * How long a batch may wait for items known to be on their way (`upcoming`) before it is
-   * written without them, ms; 0 writes at once. The wait ends as soon as none is on its way.
+   * How long a batch may wait for items said to be on their way (`upcoming`) before it is written
+   * without them, ms; 0 writes at once. The wait ends early once `upcoming` says none is, as seen
+   * at the next submit (an item on its way that never comes holds the batch the whole wait).
    */
   readonly gatherMs?: number;
 }
@@ -18,9 +19,9 @@ interface Waiting<T> {
 
 /**
  * Group commit. An item submitted while the database is idle is written at once, alone (unless
- * more are on their way and gatherMs lets it wait for them), so a quiet service adds no latency. Items submitted while a write is in flight queue up and are
- * written together by the next one: under load, commits/s stays near 1 / commit latency while
- * items/s grows with the batch. Each submitter resolves only after its own item has committed;
+ * more are on their way and gatherMs lets it wait for them), so a quiet service adds no latency.
+ * Items submitted while a write is in flight queue up and are written together by the next one:
+ * under load, commits/s stays near 1 / commit latency while items/s grows with the batch. Each submitter resolves only after its own item has committed;
  * when a batch fails, every submitter in it sees the error, except when the database refused one
  * item's data: then only that item fails.
  */
@@ -31,7 +32,8 @@ export class GroupCommitter<T> {
   private itemCount = 0;
   /** Set while a batch waits for upcoming items; it fires at the end of the wait. */
   private gatherTimer: NodeJS.Timeout | undefined;
-  private gatherOver = false;
+  /** True while the timer's flush writes what waited, whatever is still on its way. */
+  private gatherExpired = false;
 
   /**
    * `upcoming` says how many items are on their way to `submit` (e.g. validations still in the
@@ -50,7 +52,7 @@ export class GroupCommitter<T> {
     });
   }
 
-  /** Transactions committed and items written so far (the group-commit benchmark reads these). */
+  /** Transactions committed and items written so far (the metrics and the group-commit benchmark read these). */
   get stats(): { commits: number; items: number } {
     return { commits: this.commitCount, items: this.itemCount };
   }
@@ -61,7 +63,7 @@ export class GroupCommitter<T> {
       const batch = this.queue.splice(0, this.options.maxBatch);
       this.inFlight++;
       void this.commit(batch.map((waiting) => waiting.item)).then((failures) => {
-        // The next batch starts before this one's callers are answered: the database never idles.
+        // The next batch starts (or starts its wait, with gatherMs) before this one's callers are answered.
         this.inFlight--;
         this.flush();
         batch.forEach((waiting, i) => (failures[i] ? waiting.reject(failures[i].error) : waiting.resolve()));
@@ -75,16 +77,20 @@ export class GroupCommitter<T> {
    */
   private gathering(): boolean {
     const gatherMs = this.options.gatherMs ?? 0;
-    if (gatherMs <= 0 || this.gatherOver || this.queue.length >= this.options.maxBatch || this.upcoming() === 0) {
+    const waitForMore = gatherMs > 0 && !this.gatherExpired && this.queue.length < this.options.maxBatch && this.upcoming() > 0;
+    if (!waitForMore) {
       clearTimeout(this.gatherTimer);
       this.gatherTimer = undefined;
       return false;
     }
     this.gatherTimer ??= setTimeout(() => {
       this.gatherTimer = undefined;
-      this.gatherOver = true;
-      this.flush();
-      this.gatherOver = false;
+      this.gatherExpired = true;
+      try {
+        this.flush();
+      } finally {
+        this.gatherExpired = false;
+      }
     }, gatherMs);
     return true;
   }

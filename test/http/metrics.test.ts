@@ -125,7 +125,6 @@ describe('GET /metrics', () => {
     const together = await audit();
     expect(together.records).toBe(alone.records + 24);
     // The first record may go before the others reach the pool; the rest wait for the pool to empty.
-    expect(together.commits - alone.commits).toBeGreaterThan(0);
     expect(together.commits - alone.commits).toBeLessThanOrEqual(3);
   });
 

@@ -33,6 +33,17 @@ describe('ValidationPool', () => {
     expect(pooled.toString()).toBe('{"not":"a request"}');
   });
 
+  it('counts the validations in flight (the audit records on their way), not the headroom tasks', async () => {
+    const policies = sharePolicySet(1, DEFAULT_POLICIES);
+    expect(pool.validationsInFlight).toBe(0);
+    const headroom = pool.headroom(Buffer.from(example), policies);
+    expect(pool.validationsInFlight).toBe(0);
+    const validations = [pool.validate(Buffer.from(example), policies), pool.validate(Buffer.from(example), policies)];
+    expect(pool.validationsInFlight).toBe(2);
+    await Promise.all([headroom, ...validations]);
+    expect(pool.validationsInFlight).toBe(0);
+  });
+
   it('recompiles when the policy-set version changes', async () => {
     const body = () => Buffer.from(example);
     const strict = await pool.validate(body(), sharePolicySet(7, DEFAULT_POLICIES));
